@@ -1,0 +1,48 @@
+/** Where a value came from: a file and a 1-based line and column. */
+export interface SourcePos {
+  readonly file: string;
+  readonly line: number;
+  readonly col: number;
+}
+
+export type Severity = 'error' | 'warning';
+
+/** One message about the input; data, never printed by library code. */
+export interface Diagnostic {
+  readonly severity: Severity;
+  /** Stable code, e.g. TYC0301; the catalogue lives in codes.ts. */
+  readonly code: string;
+  readonly message: string;
+  readonly pos?: SourcePos;
+  /** The pass or stage that reported it. */
+  readonly source?: string;
+}
+
+/** Collects diagnostics for one compilation. */
+export class Diagnostics {
+  readonly list: Diagnostic[] = [];
+
+  report(d: Diagnostic): void {
+    this.list.push(d);
+  }
+
+  error(code: string, message: string, pos?: SourcePos): void {
+    this.report({ severity: 'error', code, message, pos });
+  }
+
+  warn(code: string, message: string, pos?: SourcePos): void {
+    this.report({ severity: 'warning', code, message, pos });
+  }
+
+  get hasErrors(): boolean {
+    return this.list.some((d) => d.severity === 'error');
+  }
+}
+
+/** Thrown when input is so broken that compilation cannot go on; carries what was found. */
+export class InputError extends Error {
+  constructor(readonly diagnostics: readonly Diagnostic[]) {
+    super(diagnostics.map((d) => d.message).join('\n'));
+    this.name = 'InputError';
+  }
+}

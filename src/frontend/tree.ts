@@ -80,3 +80,23 @@ export function nodeAt(root: PNode, path: readonly string[]): { node: PNode; key
   }
   return { node, keyPos };
 }
+
+/** A copy of `map` with `key` set to `value` (position of an existing key kept). */
+export function withEntry(map: PMap, key: string, value: PNode): PMap {
+  const entries = new Map(map.entries);
+  const prior = entries.get(key);
+  entries.set(key, { key, keyPos: prior?.keyPos ?? value.pos, value });
+  return { ...map, entries };
+}
+
+/** A copy of `map` with each entry's value replaced by `fn(value, key)`. */
+export function mapEntries(map: PMap, fn: (value: PNode, key: string) => PNode): PMap {
+  const entries = new Map<string, PEntry>();
+  for (const [k, e] of map.entries) entries.set(k, { ...e, value: fn(e.value, k) });
+  return { ...map, entries };
+}
+
+/** A scalar that takes the place (and position) of `at`. */
+export function scalarLike(at: PNode, value: ScalarValue): PScalar {
+  return { kind: 'scalar', value, pos: at.pos, ...(at.kind === 'scalar' && at.origins ? { origins: at.origins } : {}) };
+}

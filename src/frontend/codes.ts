@@ -1,0 +1,66 @@
+/**
+ * The stable diagnostic codes. Codes never change meaning once released; retired codes are
+ * not reused. The README's diagnostics table is generated from the same list in the tests.
+ */
+export const Codes = {
+  /** YAML syntax error. */
+  yamlSyntax: 'TYC0101',
+  /** The same key twice in one mapping. */
+  duplicateKey: 'TYC0102',
+  /** Alias expansion beyond the budget (a "billion laughs" document). */
+  aliasBomb: 'TYC0103',
+  /** A file that cannot be read. */
+  unreadableFile: 'TYC0104',
+  /** A file with no content. */
+  emptyFile: 'TYC0105',
+  /** No compose file given and none found. */
+  noComposeFile: 'TYC0106',
+  /** The document is not a mapping, or a key is not a string. */
+  notAMapping: 'TYC0107',
+  /** A YAML tag compose does not know. */
+  unknownTag: 'TYC0108',
+  /** A required variable (`${VAR:?err}`) is missing. */
+  requiredVariable: 'TYC0201',
+  /** Malformed interpolation. */
+  interpolationSyntax: 'TYC0202',
+  /** Malformed .env / env_file line. */
+  dotenvSyntax: 'TYC0203',
+  /** A variable is used but not set; it becomes the empty string. */
+  unsetVariable: 'TYC0204',
+  /** Unknown key (schema additionalProperties). */
+  unknownKey: 'TYC0301',
+  /** Value of the wrong type. */
+  wrongType: 'TYC0302',
+  /** Value outside what the schema allows (enum, pattern, range). */
+  invalidValue: 'TYC0303',
+  /** A required key is missing. */
+  missingKey: 'TYC0304',
+  /** `extends` names a service or file that does not exist. */
+  extendsMissing: 'TYC0401',
+  /** `extends` chains back on itself. */
+  extendsCycle: 'TYC0402',
+  /** `include` brings a resource that is already defined. */
+  includeConflict: 'TYC0403',
+  /** `build:` without `image:`; an image name was derived. */
+  derivedImage: 'TYC0501',
+  /** A valid compose key that has no Kubernetes equivalent and is dropped. */
+  droppedKey: 'TYC0502',
+  /** A port specification that cannot be read. */
+  invalidPort: 'TYC0503',
+  /** A volume specification that cannot be read. */
+  invalidVolume: 'TYC0504',
+  /** A duration that cannot be read. */
+  invalidDuration: 'TYC0505',
+  /** A byte size that cannot be read. */
+  invalidByteSize: 'TYC0506',
+  /** A reference to an undefined volume, secret, config, network or service. */
+  undefinedReference: 'TYC0507',
+  /** No service has an image or build, or no services at all. */
+  noServices: 'TYC0508',
+  /** Two compose names map onto the same Kubernetes name. */
+  nameCollision: 'TYC0601',
+  /** A compose value Kubernetes cannot hold (e.g. an invalid label key). */
+  unrepresentable: 'TYC0602',
+} as const;
+
+export type Code = (typeof Codes)[keyof typeof Codes];

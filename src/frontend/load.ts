@@ -1,0 +1,98 @@
+import { basename, dirname, resolve } from 'node:path';
+import type { Diagnostic } from '../diagnostics.js';
+import { Codes } from './codes.js';
+import { discoverComposeFiles } from './discover.js';
+import { loadProjectEnv, type ProjectEnv } from './environment.js';
+import { resolveExtends } from './extends.js';
+import { loadComposeFile } from './file.js';
+import { resolveIncludes } from './include.js';
+import { mergeTrees } from './merge.js';
+import { applyProfiles } from './profiles.js';
+import { readText } from './read.js';
+import { child, type PMap } from './tree.js';
+
+/** What the user asked for, as docker compose's global flags say it. */
+export interface LoadOptions {
+  /** Compose files in merge order; `-` reads standard input. Empty: COMPOSE_FILE or discovery. */
+  readonly files: readonly string[];
+  readonly cwd: string;
+  /** The process environment. */
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly envFiles?: readonly string[];
+  readonly projectName?: string;
+  readonly projectDirectory?: string;
+  readonly profiles?: readonly string[];
+  readonly readStdin?: () => string;
+}
+
+/** A project after the front end: one merged tree with extends, include and profiles resolved. */
+export interface LoadedProject {
+  readonly name: string;
+  readonly dir: string;
+  readonly files: readonly string[];
+  readonly root: PMap;
+  readonly env: ProjectEnv;
+}
+
+/** Loads a compose project; undefined when any error was reported. */
+export function loadProject(opts: LoadOptions, diagnostics: Diagnostic[]): LoadedProject | undefined {
+  const firstGuess = opts.projectDirectory ?? (opts.files[0] && opts.files[0] !== '-' ? dirname(resolve(opts.cwd, opts.files[0])) : opts.cwd);
+  let env = loadProjectEnv(opts.env, resolve(opts.cwd, firstGuess), opts.envFiles?.map((f) => resolve(opts.cwd, f)), diagnostics);
+  const files = opts.files.length > 0 ? opts.files.map((f) => (f === '-' ? f : resolve(opts.cwd, f))) : defaultFiles(opts.cwd, env);
+  if (files.length === 0) {
+    diagnostics.push({
+      severity: 'error',
+      code: Codes.noComposeFile,
+      message: `no compose file given and none found in ${opts.cwd} or its parents (looked for compose.yaml, compose.yml, docker-compose.yaml, docker-compose.yml)`,
+    });
+    return undefined;
+  }
+  const dir = resolve(opts.cwd, opts.projectDirectory ?? (files[0] === '-' ? opts.cwd : dirname(files[0]!)));
+  if (dir !== resolve(opts.cwd, firstGuess)) env = loadProjectEnv(opts.env, dir, opts.envFiles?.map((f) => resolve(opts.cwd, f)), diagnostics);
+
+  const root = loadFiles(files, dir, env, opts, diagnostics);
+  if (!root || diagnostics.some((d) => d.severity === 'error')) return undefined;
+  const profiles = opts.profiles ?? splitList(env.lookup('COMPOSE_PROFILES')?.value, ',');
+  const nameNode = child(root, 'name');
+  const name = normalizeProjectName(
+    opts.projectName ?? env.lookup('COMPOSE_PROJECT_NAME')?.value ?? (nameNode?.kind === 'scalar' ? String(nameNode.value) : basename(dir)),
+  );
+  return { name, dir, files, root: applyProfiles(root, profiles), env };
+}
+
+/** Each file through its own stages, then includes and extends, merged in order. */
+function loadFiles(files: readonly string[], dir: string, env: ProjectEnv, opts: LoadOptions, diagnostics: Diagnostic[]): PMap | undefined {
+  let merged: PMap | undefined;
+  for (const file of files) {
+    const text = file === '-' ? (opts.readStdin?.() ?? '') : readText(file, diagnostics, undefined, 'compose file');
+    if (text === undefined) continue;
+    const display = file === '-' ? '<stdin>' : file;
+    const loaded = loadComposeFile(text, display, env.lookup, dir, diagnostics);
+    if (!loaded) continue;
+    const withIncludes = resolveIncludes(loaded, file === '-' ? dir : dirname(file), (incFiles, incDir, incEnvFiles) => {
+      const incEnv = loadProjectEnv(opts.env, incDir, incEnvFiles, diagnostics);
+      return loadFiles(incFiles, incDir, incEnv, opts, diagnostics);
+    }, diagnostics);
+    const resolved = resolveExtends(withIncludes, display, (other, from) => {
+      const otherText = readText(other, diagnostics, from.pos, 'extended compose file');
+      return otherText === undefined ? undefined : loadComposeFile(otherText, other, env.lookup, dirname(other), diagnostics);
+    }, diagnostics);
+    merged = merged ? mergeTrees(merged, resolved) : resolved;
+  }
+  return merged;
+}
+
+function defaultFiles(cwd: string, env: ProjectEnv): string[] {
+  const fromEnv = env.lookup('COMPOSE_FILE')?.value;
+  if (fromEnv) return splitList(fromEnv, env.lookup('COMPOSE_PATH_SEPARATOR')?.value ?? ':').map((f) => resolve(cwd, f));
+  return discoverComposeFiles(cwd);
+}
+
+function splitList(value: string | undefined, sep: string): string[] {
+  return (value ?? '').split(sep).map((s) => s.trim()).filter((s) => s !== '');
+}
+
+/** Compose project names are lowercase letters, digits, dashes and underscores. */
+export function normalizeProjectName(name: string): string {
+  return name.toLowerCase().replace(/[^a-z0-9_-]/g, '').replace(/^[^a-z0-9]+/, '');
+}

@@ -1,0 +1,120 @@
+import type { ErrorObject } from 'ajv';
+import { readFileSync } from 'node:fs';
+import validateSchema from '../../generated/compose-validator.js';
+import type { Diagnostic } from '../diagnostics.js';
+import { packagePath } from '../package-path.js';
+import { Codes } from './codes.js';
+import { nodeAt, toPlain, type PMap } from './tree.js';
+import { closest } from './suggest.js';
+
+type Validator = ((data: unknown) => boolean) & { errors?: ErrorObject[] | null };
+const validator = validateSchema as unknown as Validator;
+
+/** Checks one file's tree against the compose specification's JSON Schema. */
+export function validateCompose(root: PMap): Diagnostic[] {
+  if (validator(toPlain(root))) return [];
+  return selectErrors(validator.errors ?? []).map((e) => toDiagnostic(root, e));
+}
+
+/**
+ * ajv reports every failed `oneOf` branch; keep the most specific errors: drop those whose
+ * path is a prefix of another error's path, and the combinator summaries themselves.
+ */
+function selectErrors(errors: readonly ErrorObject[]): ErrorObject[] {
+  const concrete = errors.filter((e) => e.keyword !== 'oneOf' && e.keyword !== 'anyOf' && e.keyword !== 'if');
+  const deepest = concrete.filter((e) => !concrete.some((o) => o.instancePath.startsWith(`${e.instancePath}/`)));
+  const byPath = new Map<string, ErrorObject[]>();
+  for (const e of deepest) byPath.set(e.instancePath, [...(byPath.get(e.instancePath) ?? []), e]);
+  const out: ErrorObject[] = [];
+  for (const group of byPath.values()) {
+    const unknown = group.filter((e) => e.keyword === 'additionalProperties');
+    const pick = unknown.length > 0 ? unknown : group.filter((e) => e.keyword === 'required');
+    if (pick.length > 0) out.push(...dedupe(pick));
+    else out.push(mergeTypeErrors(group));
+  }
+  return out;
+}
+
+function dedupe(errors: ErrorObject[]): ErrorObject[] {
+  const seen = new Set<string>();
+  return errors.filter((e) => {
+    const k = `${e.keyword}:${JSON.stringify(e.params)}`;
+    return !seen.has(k) && seen.add(k) !== undefined;
+  });
+}
+
+/** `type` failures on the same value from several branches become one "must be a or b". */
+function mergeTypeErrors(group: ErrorObject[]): ErrorObject {
+  const types = group.filter((e) => e.keyword === 'type').flatMap((e) => [e.params['type'] as string | string[]].flat());
+  if (types.length === 0) return group[0]!;
+  return { ...group[0]!, keyword: 'type', params: { type: [...new Set(types)] } };
+}
+
+function segments(instancePath: string): string[] {
+  return instancePath === '' ? [] : instancePath.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
+/** `services.web.ports[0]`, the way users write the location of a value. */
+export function dottedPath(path: readonly string[]): string {
+  return path.map((s, i) => (/^\d+$/.test(s) ? `[${s}]` : i === 0 ? s : `.${s}`)).join('');
+}
+
+/** Says whose key it is: "service `web`", "volume `data`", or the top level. */
+function owner(path: readonly string[]): string {
+  const kinds: Record<string, string> = { services: 'service', volumes: 'volume', networks: 'network', secrets: 'secret', configs: 'config' };
+  if (path.length === 0) return 'at the top level';
+  const kind = kinds[path[0]!];
+  if (kind && path.length >= 2) {
+    const inner = path.slice(2);
+    return `in ${kind} \`${path[1]}\`${inner.length > 0 ? ` (${dottedPath(inner)})` : ''}`;
+  }
+  return `in \`${dottedPath(path)}\``;
+}
+
+function toDiagnostic(root: PMap, e: ErrorObject): Diagnostic {
+  const path = segments(e.instancePath);
+  const at = nodeAt(root, path);
+  const pos = at?.keyPos ?? at?.node.pos ?? root.pos;
+  switch (e.keyword) {
+    case 'additionalProperties': {
+      const key = e.params['additionalProperty'] as string;
+      const entry = at?.node.kind === 'map' ? at.node.entries.get(key) : undefined;
+      const hint = closest(key, allowedKeys(e.schemaPath));
+      return {
+        severity: 'error',
+        code: Codes.unknownKey,
+        message: `unknown key \`${key}\` ${owner(path)}${hint ? `, did you mean \`${hint}\`?` : ''}`,
+        pos: entry?.keyPos ?? pos,
+      };
+    }
+    case 'required':
+      return { severity: 'error', code: Codes.missingKey, message: `missing required key \`${e.params['missingProperty']}\` ${owner(path)}`, pos };
+    case 'type': {
+      const want = [e.params['type'] as string | string[]].flat().join(' or ');
+      const got = at ? describeValue(toPlain(at.node)) : 'nothing';
+      return { severity: 'error', code: Codes.wrongType, message: `\`${dottedPath(path)}\` must be ${want}, not ${got}`, pos };
+    }
+    default:
+      return { severity: 'error', code: Codes.invalidValue, message: `\`${dottedPath(path)}\` ${e.message ?? 'is invalid'}`, pos };
+  }
+}
+
+function describeValue(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'a sequence';
+  if (typeof v === 'object') return 'a mapping';
+  return `${typeof v} ${JSON.stringify(v)}`;
+}
+
+let schemaJson: Record<string, unknown> | undefined;
+
+/** The property names allowed where an unknown key was found; read from the schema only on error. */
+function allowedKeys(schemaPath: string): string[] {
+  schemaJson ??= JSON.parse(readFileSync(packagePath('schemas', 'compose-spec.json'), 'utf8')) as Record<string, unknown>;
+  let node: unknown = schemaJson;
+  for (const seg of schemaPath.replace(/^#\//, '').split('/').slice(0, -1)) {
+    node = (node as Record<string, unknown> | undefined)?.[decodeURIComponent(seg)];
+  }
+  const props = (node as { properties?: Record<string, unknown> } | undefined)?.properties;
+  return props ? Object.keys(props) : [];
+}

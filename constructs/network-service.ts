@@ -1,0 +1,34 @@
+import { Construct } from 'constructs';
+import { k8s } from './k8s.js';
+
+export interface ServicePortSpec {
+  readonly name: string;
+  readonly port: number;
+  readonly protocol: 'TCP' | 'UDP' | 'SCTP';
+}
+
+export interface NetworkServiceProps {
+  /** The compose service name, so compose DNS names keep resolving. */
+  readonly name: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly selector: Readonly<Record<string, string>>;
+  /** Each port is served on the container's own port number. */
+  readonly ports: readonly ServicePortSpec[];
+  /** Default ClusterIP. */
+  readonly type?: 'ClusterIP' | 'NodePort' | 'LoadBalancer';
+}
+
+/** A Service in front of a compose service's pods. */
+export class NetworkService extends Construct {
+  constructor(scope: Construct, id: string, props: NetworkServiceProps) {
+    super(scope, id);
+    new k8s.KubeService(this, 'Resource', {
+      metadata: { name: props.name, labels: { ...props.labels } },
+      spec: {
+        type: props.type ?? 'ClusterIP',
+        selector: { ...props.selector },
+        ports: props.ports.map((p) => ({ name: p.name, port: p.port, targetPort: k8s.IntOrString.fromNumber(p.port), protocol: p.protocol })),
+      },
+    });
+  }
+}

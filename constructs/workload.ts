@@ -1,0 +1,50 @@
+import { Construct } from 'constructs';
+import { k8s } from './k8s.js';
+
+/** The controller a compose service runs under. */
+export type WorkloadKind =
+  | { readonly type: 'Deployment'; readonly replicas: number; readonly recreate: boolean }
+  | { readonly type: 'DaemonSet' }
+  | { readonly type: 'Job'; readonly backoffLimit: number };
+
+export interface WorkloadProps {
+  /** Object name; also the name other objects use to find it. */
+  readonly name: string;
+  readonly kind: WorkloadKind;
+  /** Labels on the object and its pods. */
+  readonly labels: Readonly<Record<string, string>>;
+  /** The subset of `labels` that selects the pods; immutable once applied. */
+  readonly selector: Readonly<Record<string, string>>;
+  /** Annotations on the object and its pods; none by default. */
+  readonly annotations?: Readonly<Record<string, string>>;
+  readonly podSpec: k8s.PodSpec;
+}
+
+/**
+ * One compose service's controller, written through the L1 classes with every field set by
+ * the caller: no replica, probe or pull-policy defaults are injected.
+ */
+export class Workload extends Construct {
+  constructor(scope: Construct, id: string, props: WorkloadProps) {
+    super(scope, id);
+    const annotations = props.annotations && Object.keys(props.annotations).length > 0 ? { ...props.annotations } : undefined;
+    const metadata = { name: props.name, labels: { ...props.labels }, annotations };
+    const template = { metadata: { labels: { ...props.labels }, annotations }, spec: props.podSpec };
+    const selector = { matchLabels: { ...props.selector } };
+    const kind = props.kind;
+    switch (kind.type) {
+      case 'Deployment':
+        new k8s.KubeDeployment(this, 'Resource', {
+          metadata,
+          spec: { replicas: kind.replicas, selector, template, ...(kind.recreate ? { strategy: { type: 'Recreate' } } : {}) },
+        });
+        break;
+      case 'DaemonSet':
+        new k8s.KubeDaemonSet(this, 'Resource', { metadata, spec: { selector, template } });
+        break;
+      case 'Job':
+        new k8s.KubeJob(this, 'Resource', { metadata, spec: { backoffLimit: kind.backoffLimit, template } });
+        break;
+    }
+  }
+}

@@ -1,0 +1,29 @@
+import { Command, CommanderError } from 'commander';
+import { compileCommand } from './compile-command.js';
+import { ExitCode, type Io } from './io.js';
+
+/** The `tychoc` program; usage errors come back as exit code 2 instead of exiting. */
+export function buildProgram(io: Io, version: string): Command {
+  const program = new Command('tychoc')
+    .description('compile docker-compose applications into Kubernetes manifests')
+    .version(version)
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) })
+    .exitOverride();
+  program.addCommand(compileCommand(io).exitOverride().configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) }));
+  return program;
+}
+
+/** Runs the program and returns the exit code; commander's own exits become codes here. */
+export async function runProgram(io: Io, argv: readonly string[], version: string): Promise<ExitCode> {
+  let code: ExitCode = ExitCode.ok;
+  const exiting: Io = { ...io, exit: (c) => void (code = c) };
+  try {
+    await buildProgram(exiting, version).parseAsync([...argv], { from: 'user' });
+  } catch (e) {
+    if (!(e instanceof CommanderError)) throw e;
+    // --help and --version "fail" with exit code 0.
+    return e.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
+  }
+  return code;
+}

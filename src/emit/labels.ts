@@ -1,0 +1,19 @@
+import type { System } from '../model/system.js';
+
+/** The labels that identify one compose service's pods; used as the (immutable) selector. */
+export function selectorLabels(system: System, component: string): Record<string, string> {
+  return { 'app.kubernetes.io/instance': system.name, 'app.kubernetes.io/name': component };
+}
+
+/** Kubernetes' recommended labels for an object of this system. */
+export function objectLabels(system: System, component: string): Record<string, string> {
+  return { ...selectorLabels(system, component), 'app.kubernetes.io/managed-by': 'tychoc', 'app.kubernetes.io/part-of': system.name };
+}
+
+const QUALIFIED = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+
+/** Whether a key is a valid Kubernetes label or annotation key (`[prefix/]name`). */
+export function isQualifiedKey(key: string): boolean {
+  const slash = key.indexOf('/');
+  return QUALIFIED.test(key) && (slash < 0 || slash <= 253);
+}

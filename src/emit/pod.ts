@@ -1,0 +1,162 @@
+import type { k8s } from '../../constructs/k8s.js';
+import type { Diagnostic } from '../diagnostics.js';
+import { Codes } from '../frontend/codes.js';
+import type { Container, Healthcheck, Mount, Resources, Service, System } from '../model/system.js';
+import { dnsLabel, joinedLabel, portName } from './names.js';
+import { cpuQuantity, memoryQuantity } from './quantities.js';
+import { k8s as k8sValues } from '../../constructs/k8s.js';
+
+/** Docker's healthcheck defaults, used where the compose file leaves a timing out. */
+const HEALTHCHECK_DEFAULTS = { interval: 30, timeout: 30, retries: 3 };
+
+/** The pod spec of one compose service: restricted security context, probes, mounts. */
+export function podSpec(system: System, svc: Service, diagnostics: Diagnostic[]): k8s.PodSpec {
+  const { volumes, mounts } = podVolumes(system, svc, diagnostics);
+  const restartPolicy = svc.workload.type === 'job' ? (svc.workload.restart === 'never' ? 'Never' : 'OnFailure') : 'Always';
+  const runAsNonRoot = (svc.container.security.runAsUser ?? 0) > 0;
+  return {
+    automountServiceAccountToken: false,
+    // Compose does not inject FOO_SERVICE_HOST-style variables; they can clash with the app's own.
+    enableServiceLinks: false,
+    restartPolicy,
+    securityContext: { seccompProfile: { type: 'RuntimeDefault' }, ...(runAsNonRoot ? { runAsNonRoot: true } : {}) },
+    containers: [container(svc, mounts)],
+    ...(volumes.length > 0 ? { volumes } : {}),
+    ...(svc.hostname ? { hostname: dnsLabel(svc.hostname) } : {}),
+    ...(svc.hostAliases.length > 0 ? { hostAliases: svc.hostAliases.map((h) => ({ ip: h.ip, hostnames: [...h.hostnames] })) } : {}),
+    ...(svc.dns.nameservers.length + svc.dns.searches.length > 0 ? { dnsConfig: dnsConfig(svc) } : {}),
+    ...(svc.stopGracePeriodSeconds !== undefined ? { terminationGracePeriodSeconds: Math.ceil(svc.stopGracePeriodSeconds) } : {}),
+    ...(svc.platform ? { nodeSelector: nodeSelector(svc.platform) } : {}),
+  };
+}
+
+function dnsConfig(svc: Service): k8s.PodDnsConfig {
+  return {
+    ...(svc.dns.nameservers.length > 0 ? { nameservers: [...svc.dns.nameservers] } : {}),
+    ...(svc.dns.searches.length > 0 ? { searches: [...svc.dns.searches] } : {}),
+  };
+}
+
+function nodeSelector(platform: NonNullable<Service['platform']>): Record<string, string> {
+  return { 'kubernetes.io/os': platform.os, ...(platform.arch ? { 'kubernetes.io/arch': platform.arch } : {}) };
+}
+
+function container(svc: Service, volumeMounts: k8s.VolumeMount[]): k8s.Container {
+  const c = svc.container;
+  const ports = svc.ports.map((p) => ({ name: portName(p.protocol, p.target), containerPort: p.target, protocol: p.protocol }));
+  const probe = c.healthcheck && execProbe(c.healthcheck);
+  return {
+    name: dnsLabel(svc.name),
+    image: c.image,
+    imagePullPolicy: c.pullPolicy ?? 'IfNotPresent',
+    ...(c.entrypoint ? { command: [...c.entrypoint] } : {}),
+    ...(c.command ? { args: [...c.command] } : {}),
+    ...(c.workingDir ? { workingDir: c.workingDir } : {}),
+    ...(c.env.length > 0 ? { env: c.env.map((e) => ({ name: e.name, value: e.value })) } : {}),
+    ...(ports.length > 0 ? { ports } : {}),
+    ...(volumeMounts.length > 0 ? { volumeMounts } : {}),
+    ...(probe ? { livenessProbe: probe, readinessProbe: probe } : {}),
+    ...(c.healthcheck?.startPeriodSeconds ? { startupProbe: startupProbe(c.healthcheck) } : {}),
+    ...resources(c.resources),
+    securityContext: securityContext(c),
+    ...(c.tty ? { tty: true } : {}),
+    ...(c.stdin ? { stdin: true } : {}),
+  };
+}
+
+function seconds(value: number | undefined, fallback: number): number {
+  return Math.max(1, Math.ceil(value ?? fallback));
+}
+
+function execProbe(hc: Healthcheck): k8s.Probe {
+  return {
+    exec: { command: [...hc.command] },
+    periodSeconds: seconds(hc.intervalSeconds, HEALTHCHECK_DEFAULTS.interval),
+    timeoutSeconds: seconds(hc.timeoutSeconds, HEALTHCHECK_DEFAULTS.timeout),
+    failureThreshold: Math.max(1, hc.retries ?? HEALTHCHECK_DEFAULTS.retries),
+  };
+}
+
+/** `start_period` as a startup probe that allows that long before liveness takes over. */
+function startupProbe(hc: Healthcheck): k8s.Probe {
+  const period = seconds(hc.intervalSeconds, HEALTHCHECK_DEFAULTS.interval);
+  return { ...execProbe(hc), failureThreshold: Math.ceil(hc.startPeriodSeconds! / period) + Math.max(1, hc.retries ?? HEALTHCHECK_DEFAULTS.retries) };
+}
+
+/** `resources`, omitted when compose sets no limit or reservation. */
+function resources(r: Resources): { resources?: k8s.ResourceRequirements } {
+  const limits: Record<string, k8s.Quantity> = {};
+  const requests: Record<string, k8s.Quantity> = {};
+  const q = (s: string) => k8sValues.Quantity.fromString(s);
+  if (r.cpuLimit !== undefined) limits['cpu'] = q(cpuQuantity(r.cpuLimit));
+  if (r.memoryLimitBytes !== undefined) limits['memory'] = q(memoryQuantity(r.memoryLimitBytes));
+  if (r.cpuRequest !== undefined) requests['cpu'] = q(cpuQuantity(r.cpuRequest));
+  if (r.memoryRequestBytes !== undefined) requests['memory'] = q(memoryQuantity(r.memoryRequestBytes));
+  if (r.gpus) limits['nvidia.com/gpu'] = q(String(r.gpus.count === 'all' ? 1 : r.gpus.count));
+  const has = (o: object) => Object.keys(o).length > 0;
+  if (!has(limits) && !has(requests)) return {};
+  return { resources: { ...(has(limits) ? { limits } : {}), ...(has(requests) ? { requests } : {}) } };
+}
+
+function securityContext(c: Container): k8s.SecurityContext {
+  const s = c.security;
+  if (s.privileged) return { privileged: true, ...(s.readOnlyRootFilesystem ? { readOnlyRootFilesystem: true } : {}) };
+  return {
+    allowPrivilegeEscalation: false,
+    capabilities: { drop: ['ALL'], ...(s.capAdd.length > 0 ? { add: [...s.capAdd] } : {}) },
+    ...(s.runAsUser !== undefined ? { runAsUser: s.runAsUser } : {}),
+    ...(s.runAsGroup !== undefined ? { runAsGroup: s.runAsGroup } : {}),
+    ...(s.readOnlyRootFilesystem ? { readOnlyRootFilesystem: true } : {}),
+  };
+}
+
+/** Pod volumes and container mounts; one pod volume per named volume however often it is mounted. */
+function podVolumes(system: System, svc: Service, diagnostics: Diagnostic[]): { volumes: k8s.Volume[]; mounts: k8s.VolumeMount[] } {
+  const volumes = new Map<string, k8s.Volume>();
+  const mounts: k8s.VolumeMount[] = [];
+  svc.container.mounts.forEach((m, i) => {
+    const v = podVolume(system, svc, m, i, diagnostics);
+    volumes.set(v.name, v);
+    const readOnly = (m.type === 'volume' || m.type === 'bind') && m.readOnly;
+    const subPath = m.type === 'config' || m.type === 'secret' ? fileKey(system, m) : m.type === 'volume' ? m.subPath : undefined;
+    mounts.push({ name: v.name, mountPath: m.target, ...(subPath ? { subPath } : {}), ...(readOnly ? { readOnly: true } : {}) });
+  });
+  return { volumes: [...volumes.values()], mounts };
+}
+
+function fileKey(system: System, m: Mount & { type: 'config' | 'secret' }): string {
+  const objects = m.type === 'config' ? system.configs : system.secrets;
+  return objects.find((o) => o.name === m.source)?.key ?? m.source;
+}
+
+function podVolume(system: System, svc: Service, m: Mount, index: number, diagnostics: Diagnostic[]): k8s.Volume {
+  switch (m.type) {
+    case 'volume': {
+      if (!m.volume) return { name: `anon-${index}`, emptyDir: {} };
+      const def = system.volumes.find((v) => v.name === m.volume);
+      const claimName = def?.external ? (def.externalName ?? def.name) : joinedLabel(system.name, m.volume);
+      return { name: dnsLabel(`vol-${m.volume}`), persistentVolumeClaim: { claimName, ...(m.readOnly ? { readOnly: true } : {}) } };
+    }
+    case 'bind':
+      diagnostics.push({
+        severity: 'warning',
+        code: Codes.droppedKey,
+        message: `bind mount ${m.source}:${m.target} of service \`${svc.name}\` has no host to bind on Kubernetes; mounted as an empty directory`,
+        pos: m.pos,
+      });
+      return { name: `bind-${index}`, emptyDir: {} };
+    case 'tmpfs':
+      return { name: `tmpfs-${index}`, emptyDir: { medium: 'Memory', ...(m.sizeBytes ? { sizeLimit: k8sValues.Quantity.fromString(memoryQuantity(m.sizeBytes)) } : {}) } };
+    case 'config':
+    case 'secret': {
+      const objects = m.type === 'config' ? system.configs : system.secrets;
+      const def = objects.find((o) => o.name === m.source);
+      const objectName = def?.external ? (def.externalName ?? def.name) : joinedLabel(system.name, m.source);
+      const key = fileKey(system, m);
+      const items = [{ key, path: key, ...(m.mode !== undefined ? { mode: m.mode } : {}) }];
+      return m.type === 'config'
+        ? { name: dnsLabel(`config-${m.source}`), configMap: { name: objectName, items } }
+        : { name: dnsLabel(`secret-${m.source}`), secret: { secretName: objectName, items } };
+    }
+  }
+}

@@ -1,0 +1,43 @@
+import { stringify } from 'yaml';
+import type { Manifest } from './chart.js';
+
+/** Apply order: what others depend on first (namespaces, config, storage, then workloads). */
+const KIND_ORDER = ['Namespace', 'NetworkPolicy', 'ServiceAccount', 'Secret', 'ConfigMap', 'PersistentVolumeClaim', 'Service', 'Deployment', 'DaemonSet', 'StatefulSet', 'Job', 'CronJob', 'Ingress'];
+
+/** Objects in a stable order: by kind's apply order, then name. */
+export function sortManifests(manifests: readonly Manifest[]): Manifest[] {
+  const rank = (m: Manifest) => {
+    const i = KIND_ORDER.indexOf(m.kind);
+    return i < 0 ? KIND_ORDER.length : i;
+  };
+  return [...manifests].sort((a, b) => rank(a) - rank(b) || a.kind.localeCompare(b.kind) || a.metadata.name.localeCompare(b.metadata.name));
+}
+
+const YAML_OPTIONS = { lineWidth: 0, aliasDuplicateObjects: false } as const;
+
+/** One object as a YAML document. */
+export function toYaml(m: Manifest): string {
+  return stringify(m, YAML_OPTIONS);
+}
+
+/** A multi-document YAML stream, as `kubectl apply -f -` reads it. */
+export function toYamlStream(manifests: readonly Manifest[]): string {
+  return manifests.map(toYaml).join('---\n');
+}
+
+/** A `v1 List`, the JSON form `kubectl apply -f` reads. */
+export function toJsonList(manifests: readonly Manifest[]): string {
+  return `${JSON.stringify({ apiVersion: 'v1', kind: 'List', items: manifests }, null, 2)}\n`;
+}
+
+/** One file per object (`<name>-<kind>.yaml`) and a kustomization listing them. */
+export function toFiles(manifests: readonly Manifest[], format: 'yaml' | 'json'): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const m of manifests) {
+    const file = `${m.metadata.name}-${m.kind.toLowerCase()}.${format}`;
+    files.set(file, format === 'json' ? `${JSON.stringify(m, null, 2)}\n` : toYaml(m));
+  }
+  const kustomization = { apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: [...files.keys()] };
+  files.set('kustomization.yaml', stringify(kustomization, YAML_OPTIONS));
+  return files;
+}

@@ -1,0 +1,73 @@
+import type { KeyValue, Resources, Workload } from '../../model/system.js';
+import { Codes } from '../codes.js';
+import { asMap } from '../merge.js';
+import { child, type PNode } from '../tree.js';
+import { bytes, entries, report, strings, text, type NormalizeContext } from './reader.js';
+
+/** The workload kind: `deploy.mode: global`, `restart: "no"`/`on-failure`, or replicas. */
+export function normalizeWorkload(svc: PNode, ctx: NormalizeContext): Workload {
+  const deploy = child(svc, 'deploy');
+  if (text(child(deploy, 'mode')) === 'global') return { type: 'global' };
+  const restart = text(child(svc, 'restart')) ?? text(child(child(deploy, 'restart_policy'), 'condition'));
+  if (restart === 'no' || restart === 'none') return { type: 'job', restart: 'never' };
+  if (restart?.startsWith('on-failure')) {
+    const retries = Number(restart.split(':')[1] ?? text(child(child(deploy, 'restart_policy'), 'max_attempts')));
+    return { type: 'job', restart: 'on-failure', ...(Number.isInteger(retries) ? { maxRetries: retries } : {}) };
+  }
+  const replicasNode = child(deploy, 'replicas') ?? child(svc, 'scale');
+  const replicas = replicasNode ? Number(text(replicasNode)) : 1;
+  if (!Number.isInteger(replicas) || replicas < 0) {
+    report(ctx, Codes.invalidValue, `replicas must be a whole number, not ${JSON.stringify(text(replicasNode))}`, replicasNode!);
+    return { type: 'replicated', replicas: 1 };
+  }
+  return { type: 'replicated', replicas };
+}
+
+/** `deploy.resources` limits and reservations (and the legacy `cpus`/`mem_limit` keys). */
+export function normalizeResources(svc: PNode, ctx: NormalizeContext): Resources {
+  const res = child(child(svc, 'deploy'), 'resources');
+  const limits = child(res, 'limits');
+  const reservations = child(res, 'reservations');
+  const gpus = gpuRequest(svc, reservations);
+  return {
+    cpuLimit: millicores(child(limits, 'cpus') ?? child(svc, 'cpus'), ctx),
+    cpuRequest: millicores(child(reservations, 'cpus'), ctx),
+    memoryLimitBytes: bytes(limits, 'memory', ctx) ?? bytes(svc, 'mem_limit', ctx),
+    memoryRequestBytes: bytes(reservations, 'memory', ctx) ?? bytes(svc, 'mem_reservation', ctx),
+    ...(gpus ? { gpus } : {}),
+  };
+}
+
+function millicores(node: PNode | undefined, ctx: NormalizeContext): number | undefined {
+  const value = text(node);
+  if (value === undefined) return undefined;
+  const cpus = Number(value);
+  if (!Number.isFinite(cpus) || cpus < 0) {
+    report(ctx, Codes.invalidValue, `cpus must be a number of CPUs such as 0.5, not ${JSON.stringify(value)}`, node!);
+    return undefined;
+  }
+  return Math.round(cpus * 1000);
+}
+
+/** GPUs from `deploy.resources.reservations.devices` (capability gpu) or the `gpus` key. */
+function gpuRequest(svc: PNode, reservations: PNode | undefined): Resources['gpus'] {
+  const devices = child(reservations, 'devices');
+  for (const d of devices?.kind === 'seq' ? devices.items : []) {
+    if (!strings(child(d, 'capabilities')).includes('gpu')) continue;
+    const ids = strings(child(d, 'device_ids'));
+    const count = text(child(d, 'count'));
+    return { count: ids.length > 0 ? ids.length : count === 'all' ? 'all' : Number(count ?? 1), pos: d.pos };
+  }
+  const gpus = child(svc, 'gpus');
+  if (gpus?.kind === 'scalar' && gpus.value === 'all') return { count: 'all', pos: gpus.pos };
+  return undefined;
+}
+
+/** compose `labels` and `deploy.labels`, in that order. */
+export function normalizeLabels(svc: PNode): KeyValue[] {
+  const out = new Map<string, KeyValue>();
+  for (const node of [child(svc, 'labels'), child(child(svc, 'deploy'), 'labels')]) {
+    for (const [key, value, pos] of entries(node ? asMap(node) : undefined)) out.set(key, { key, value: text(value) ?? '', pos });
+  }
+  return [...out.values()];
+}

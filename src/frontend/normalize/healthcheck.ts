@@ -1,0 +1,30 @@
+import type { Healthcheck } from '../../model/system.js';
+import { child, type PNode } from '../tree.js';
+import { duration, flag, strings, text, type NormalizeContext } from './reader.js';
+
+/** `healthcheck` as an exec command and timings; undefined when absent or disabled. */
+export function normalizeHealthcheck(svc: PNode, ctx: NormalizeContext): Healthcheck | undefined {
+  const hc = child(svc, 'healthcheck');
+  if (!hc || flag(child(hc, 'disable'))) return undefined;
+  const test = child(hc, 'test');
+  const words = test?.kind === 'seq' ? strings(test) : undefined;
+  let command: string[];
+  if (words) {
+    const [form, ...rest] = words;
+    if (form === 'NONE') return undefined;
+    command = form === 'CMD' ? rest : form === 'CMD-SHELL' ? ['/bin/sh', '-c', rest.join(' ')] : words;
+  } else {
+    const shell = text(test);
+    if (!shell) return undefined;
+    command = ['/bin/sh', '-c', shell];
+  }
+  const retries = text(child(hc, 'retries'));
+  return {
+    command,
+    intervalSeconds: duration(hc, 'interval', ctx),
+    timeoutSeconds: duration(hc, 'timeout', ctx),
+    startPeriodSeconds: duration(hc, 'start_period', ctx),
+    ...(retries !== undefined ? { retries: Number(retries) } : {}),
+    pos: hc.pos,
+  };
+}

@@ -1,0 +1,70 @@
+import { isAbsolute, relative } from 'node:path';
+import type { FileMount, Mount } from '../../model/system.js';
+import { Codes } from '../codes.js';
+import { child, type PNode } from '../tree.js';
+import { parseBytes } from '../units.js';
+import { parseVolumeSpec } from '../volumes.js';
+import { bytes, flag, report, strings, text, type NormalizeContext } from './reader.js';
+
+/** Every mount of a service: `volumes` (short and long), `tmpfs`, `configs` and `secrets`. */
+export function normalizeMounts(svc: PNode, ctx: NormalizeContext): Mount[] {
+  const volumes = child(svc, 'volumes');
+  const mounts: Mount[] = (volumes?.kind === 'seq' ? volumes.items : []).flatMap((item) => readVolume(item, ctx));
+  for (const t of strings(child(svc, 'tmpfs'))) {
+    const [target = '', ...opts] = t.split(':');
+    const size = opts.join(':').split(',').find((o) => o.startsWith('size='));
+    mounts.push({ type: 'tmpfs', target, sizeBytes: size ? parseBytes(size.slice(5)) : undefined, pos: child(svc, 'tmpfs')!.pos });
+  }
+  mounts.push(...fileMounts(child(svc, 'configs'), 'config'), ...fileMounts(child(svc, 'secrets'), 'secret'));
+  return mounts;
+}
+
+function readVolume(item: PNode, ctx: NormalizeContext): Mount[] {
+  if (item.kind === 'scalar') {
+    const spec = parseVolumeSpec(text(item) ?? '');
+    if (!spec) {
+      report(ctx, Codes.invalidVolume, `invalid volume ${JSON.stringify(item.value)}: expected [SOURCE:]TARGET[:MODE]`, item);
+      return [];
+    }
+    return [spec.type === 'bind'
+      ? { type: 'bind', source: hostPath(spec.source!, ctx), target: spec.target, readOnly: spec.readOnly, pos: item.pos }
+      : { type: 'volume', volume: spec.source, target: spec.target, readOnly: spec.readOnly, pos: item.pos }];
+  }
+  const type = text(child(item, 'type')) ?? 'volume';
+  const source = text(child(item, 'source'));
+  const target = text(child(item, 'target')) ?? '';
+  const readOnly = flag(child(item, 'read_only'));
+  switch (type) {
+    case 'bind':
+      return [{ type: 'bind', source: hostPath(source ?? '', ctx), target, readOnly, pos: item.pos }];
+    case 'tmpfs':
+      return [{ type: 'tmpfs', target, sizeBytes: bytes(child(item, 'tmpfs'), 'size', ctx), pos: item.pos }];
+    case 'volume': {
+      const subPath = text(child(child(item, 'volume'), 'subpath'));
+      return [{ type: 'volume', volume: source, target, readOnly, ...(subPath ? { subPath } : {}), pos: item.pos }];
+    }
+    default:
+      report(ctx, Codes.invalidVolume, `volume type \`${type}\` has no Kubernetes equivalent`, child(item, 'type')!);
+      return [];
+  }
+}
+
+/** Host paths inside the project are kept relative, so output does not depend on the checkout's location. */
+function hostPath(source: string, ctx: NormalizeContext): string {
+  if (!isAbsolute(source)) return source;
+  const rel = relative(ctx.projectDir, source);
+  return rel === '' ? '.' : rel.startsWith('..') ? source : `./${rel}`;
+}
+
+function fileMounts(node: PNode | undefined, type: 'config' | 'secret'): FileMount[] {
+  if (node?.kind !== 'seq') return [];
+  return node.items.flatMap((item): FileMount[] => {
+    const source = item.kind === 'map' ? text(child(item, 'source')) : text(item);
+    if (!source) return [];
+    const target = (item.kind === 'map' ? text(child(item, 'target')) : undefined) ?? source;
+    const absolute = target.startsWith('/') ? target : type === 'secret' ? `/run/secrets/${target}` : `/${target}`;
+    const modeText = item.kind === 'map' ? text(child(item, 'mode')) : undefined;
+    const mode = modeText === undefined ? undefined : /^0[0-7]+$/.test(modeText) ? parseInt(modeText, 8) : Number(modeText);
+    return [{ type, source, target: absolute, ...(mode !== undefined && !Number.isNaN(mode) ? { mode } : {}), pos: item.pos }];
+  });
+}

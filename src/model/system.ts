@@ -1,0 +1,163 @@
+import type { SourcePos } from '../diagnostics.js';
+
+/**
+ * The system model: what a compose project asks for, in compose's own terms but with every
+ * syntax normalized, and no Kubernetes types. Every element keeps the position that caused it.
+ */
+export interface System {
+  /** The compose project name. */
+  readonly name: string;
+  readonly services: readonly Service[];
+  readonly volumes: readonly Volume[];
+  readonly configs: readonly FileObject[];
+  readonly secrets: readonly FileObject[];
+}
+
+export interface Traced {
+  readonly pos: SourcePos;
+}
+
+/** How the service runs: a long-running set of replicas, one per node, or to completion. */
+export type Workload =
+  | { readonly type: 'replicated'; readonly replicas: number }
+  | { readonly type: 'global' }
+  | { readonly type: 'job'; readonly restart: 'never' | 'on-failure'; readonly maxRetries?: number };
+
+export interface Service extends Traced {
+  readonly name: string;
+  readonly workload: Workload;
+  readonly container: Container;
+  readonly ports: readonly Port[];
+  /** compose `labels` and `deploy.labels`: free-form, so they become annotations. */
+  readonly annotations: readonly KeyValue[];
+  readonly hostname?: string;
+  readonly hostAliases: readonly HostAlias[];
+  readonly dns: { readonly nameservers: readonly string[]; readonly searches: readonly string[] };
+  readonly stopGracePeriodSeconds?: number;
+  /** `platform: linux/arm64` → the node's operating system and architecture. */
+  readonly platform?: { readonly os: string; readonly arch?: string };
+}
+
+export interface Container {
+  readonly image: string;
+  readonly pullPolicy?: 'Always' | 'IfNotPresent' | 'Never';
+  /** compose `entrypoint` (Kubernetes `command`). */
+  readonly entrypoint?: readonly string[];
+  /** compose `command` (Kubernetes `args`). */
+  readonly command?: readonly string[];
+  readonly workingDir?: string;
+  readonly env: readonly EnvVar[];
+  readonly mounts: readonly Mount[];
+  readonly healthcheck?: Healthcheck;
+  readonly resources: Resources;
+  readonly security: Security;
+  readonly tty: boolean;
+  readonly stdin: boolean;
+}
+
+export interface KeyValue extends Traced {
+  readonly key: string;
+  readonly value: string;
+}
+
+export interface EnvVar extends Traced {
+  readonly name: string;
+  readonly value: string;
+  /** Where the value itself came from, when that is another file (.env, env_file). */
+  readonly origins?: readonly SourcePos[];
+}
+
+export interface HostAlias {
+  readonly ip: string;
+  readonly hostnames: readonly string[];
+}
+
+export type Protocol = 'TCP' | 'UDP' | 'SCTP';
+
+export interface Port extends Traced {
+  readonly target: number;
+  readonly protocol: Protocol;
+  /** The host side of `HOST:CONTAINER`; recorded, not used: instances get their own ports. */
+  readonly published?: string;
+  /** `expose` ports reach other services only. */
+  readonly exposedOnly: boolean;
+}
+
+export type Mount = VolumeMount | BindMount | TmpfsMount | FileMount;
+
+export interface VolumeMount extends Traced {
+  readonly type: 'volume';
+  /** The top-level volume, or undefined for an anonymous volume. */
+  readonly volume?: string;
+  readonly target: string;
+  readonly readOnly: boolean;
+  readonly subPath?: string;
+}
+
+export interface BindMount extends Traced {
+  readonly type: 'bind';
+  /** The host path, relative to the project directory where it lies inside it. */
+  readonly source: string;
+  readonly target: string;
+  readonly readOnly: boolean;
+}
+
+export interface TmpfsMount extends Traced {
+  readonly type: 'tmpfs';
+  readonly target: string;
+  readonly sizeBytes?: number;
+}
+
+/** A compose config or secret mounted as a file. */
+export interface FileMount extends Traced {
+  readonly type: 'config' | 'secret';
+  readonly source: string;
+  readonly target: string;
+  readonly mode?: number;
+}
+
+export interface Healthcheck extends Traced {
+  /** Exec form; a shell command is `['/bin/sh', '-c', cmd]`. */
+  readonly command: readonly string[];
+  readonly intervalSeconds?: number;
+  readonly timeoutSeconds?: number;
+  readonly retries?: number;
+  readonly startPeriodSeconds?: number;
+}
+
+export interface Resources {
+  /** CPU in millicores. */
+  readonly cpuLimit?: number;
+  readonly cpuRequest?: number;
+  readonly memoryLimitBytes?: number;
+  readonly memoryRequestBytes?: number;
+  readonly gpus?: { readonly count: number | 'all'; readonly pos: SourcePos };
+}
+
+export interface Security {
+  /** Numeric uid/gid when `user:` gives them. */
+  readonly runAsUser?: number;
+  readonly runAsGroup?: number;
+  readonly readOnlyRootFilesystem: boolean;
+  readonly privileged: boolean;
+  readonly capAdd: readonly string[];
+  readonly capDrop: readonly string[];
+}
+
+export interface Volume extends Traced {
+  readonly name: string;
+  /** `external: true`: the claim exists already under this name and is not emitted. */
+  readonly external: boolean;
+  readonly externalName?: string;
+  readonly labels: readonly KeyValue[];
+}
+
+/** A top-level config or secret: its content, already read. */
+export interface FileObject extends Traced {
+  readonly name: string;
+  readonly external: boolean;
+  readonly externalName?: string;
+  /** File name of the key inside the ConfigMap/Secret. */
+  readonly key: string;
+  readonly content?: Buffer;
+}

@@ -1,0 +1,147 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startCluster, type Cluster } from './harness.js';
+import { KubeHttp } from './http.js';
+import { nodeIsReady } from './kwok.js';
+import { waitFor } from './processes.js';
+
+const NS = 'harness-test';
+
+// Set by test/cluster/vitest.config.ts, so that a plain `vitest run` does not start a cluster.
+describe.runIf(process.env.TYCHOC_CLUSTER_TESTS === '1')('real-cluster harness', () => {
+  let cluster: Cluster;
+  let api: KubeHttp;
+
+  beforeAll(async () => {
+    const started = Date.now();
+    cluster = await startCluster({ nodes: 2 });
+    console.log(`startCluster took ${((Date.now() - started) / 1000).toFixed(1)}s (${cluster.dir})`);
+    api = new KubeHttp(cluster);
+    await api.create('/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } });
+  }, 180_000);
+
+  afterAll(async () => {
+    await cluster?.stop(); // no-op if the last test already stopped it
+  }, 60_000);
+
+  it('serves /readyz', async () => {
+    const res = await api.request('GET', '/readyz');
+    expect(res.status).toBe(200);
+    expect(res.text).toBe('ok');
+  });
+
+  it('has two Ready simulated nodes', async () => {
+    const nodes = (await api.get('/api/v1/nodes')).items;
+    expect(nodes.map((n: any) => n.metadata.name).sort()).toEqual(['kwok-node-0', 'kwok-node-1']);
+    for (const node of nodes) expect(nodeIsReady(node)).toBe(true);
+  });
+
+  it('runs a Deployment’s pods on the simulated nodes and removes them when it is deleted', async () => {
+    await api.create(`/apis/apps/v1/namespaces/${NS}/deployments`, {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'web' },
+      spec: {
+        replicas: 2,
+        selector: { matchLabels: { app: 'web' } },
+        template: {
+          metadata: { labels: { app: 'web' } },
+          spec: { containers: [{ name: 'web', image: 'nginx:1.27' }] },
+        },
+      },
+    });
+    const podsPath = `/api/v1/namespaces/${NS}/pods?labelSelector=app%3Dweb`;
+    const running = await waitFor('2 Running pods', 60_000, async () => {
+      const pods = (await api.get(podsPath)).items;
+      const ok = pods.filter((p: any) => p.status?.phase === 'Running' && p.spec.nodeName?.startsWith('kwok-node-'));
+      return ok.length === 2 && pods.length === 2 ? ok : undefined;
+    });
+    expect(running.every((p: any) => p.status.conditions.some((c: any) => c.type === 'Ready' && c.status === 'True'))).toBe(true);
+
+    await api.request('DELETE', `/apis/apps/v1/namespaces/${NS}/deployments/web`, {
+      apiVersion: 'v1',
+      kind: 'DeleteOptions',
+      propagationPolicy: 'Background',
+    });
+    await waitFor('pods to be gone', 60_000, async () => {
+      const pods = (await api.get(podsPath)).items;
+      return pods.length === 0 ? true : undefined;
+    });
+    const replicaSets = (await api.get(`/apis/apps/v1/namespaces/${NS}/replicasets`)).items;
+    expect(replicaSets).toEqual([]);
+  }, 150_000);
+
+  it('binds a PVC of the default StorageClass', async () => {
+    await api.create(`/api/v1/namespaces/${NS}/persistentvolumeclaims`, {
+      apiVersion: 'v1',
+      kind: 'PersistentVolumeClaim',
+      metadata: { name: 'data' },
+      spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } },
+    });
+    const pvc = await waitFor('PVC Bound', 60_000, async () => {
+      const claim = await api.get(`/api/v1/namespaces/${NS}/persistentvolumeclaims/data`);
+      return claim.status?.phase === 'Bound' ? claim : undefined;
+    });
+    expect(pvc.spec.storageClassName).toBe('standard');
+    expect(pvc.spec.volumeName).toBe(`pvc-${pvc.metadata.uid}`);
+    expect(pvc.status.capacity.storage).toBe('1Gi');
+  }, 90_000);
+
+  it('supports server-side apply and strict field validation', async () => {
+    const applyPath = `/api/v1/namespaces/${NS}/configmaps/settings?fieldManager=test`;
+    const applied = await api.request(
+      'PATCH',
+      applyPath,
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  mode: fast\n',
+      { contentType: 'application/apply-patch+yaml' },
+    );
+    expect(applied.status).toBe(201);
+    expect(applied.body.data).toEqual({ mode: 'fast' });
+    expect(applied.body.metadata.managedFields).toContainEqual(
+      expect.objectContaining({ manager: 'test', operation: 'Apply' }),
+    );
+
+    const strict = await api.request(
+      'PATCH',
+      `/apis/apps/v1/namespaces/${NS}/deployments/typo?fieldManager=test&fieldValidation=Strict`,
+      [
+        'apiVersion: apps/v1',
+        'kind: Deployment',
+        'metadata:',
+        '  name: typo',
+        'spec:',
+        '  replicass: 2',
+        '  selector: {matchLabels: {app: typo}}',
+        '  template:',
+        '    metadata: {labels: {app: typo}}',
+        '    spec: {containers: [{name: c, image: busybox}]}',
+        '',
+      ].join('\n'),
+      { contentType: 'application/apply-patch+yaml' },
+    );
+    expect(strict.status).toBe(400);
+    expect(strict.body.message).toContain('replicass');
+  });
+
+  it('stop() ends every process and removes the temp dir', async () => {
+    const { dir } = cluster;
+    await cluster.stop();
+    expect(processesMentioning(dir)).toEqual([]);
+    expect(existsSync(dir)).toBe(process.env.TYCHOC_KEEP_CLUSTER === '1');
+    await expect(api.request('GET', '/readyz', undefined, { timeoutMs: 2000 })).rejects.toThrow(/ECONNREFUSED/);
+  }, 60_000);
+});
+
+// Every cluster process has a path inside the cluster's dir on its command line.
+function processesMentioning(dir: string): string[] {
+  const found: string[] = [];
+  for (const pid of readdirSync('/proc').filter((e) => /^\d+$/.test(e))) {
+    try {
+      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+      if (cmdline.includes(dir)) found.push(`${pid}: ${cmdline}`);
+    } catch {
+      // exited while we looked
+    }
+  }
+  return found;
+}

@@ -1,0 +1,119 @@
+import type { KubeHttp } from './http.js';
+
+/** Provisioner name of the harness's default StorageClass; the fake provisioner serves only claims for it. */
+export const FAKE_PROVISIONER = 'tychoc.test/fake-provisioner';
+
+/** Name of the default StorageClass the harness creates. */
+export const DEFAULT_STORAGE_CLASS = 'standard';
+
+/** The default StorageClass, bound to the fake provisioner. */
+export function defaultStorageClass(): object {
+  return {
+    apiVersion: 'storage.k8s.io/v1',
+    kind: 'StorageClass',
+    metadata: {
+      name: DEFAULT_STORAGE_CLASS,
+      annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' },
+    },
+    provisioner: FAKE_PROVISIONER,
+    reclaimPolicy: 'Delete',
+    volumeBindingMode: 'Immediate',
+    allowVolumeExpansion: true,
+  };
+}
+
+/**
+ * Plays the part of an external CSI provisioner, which kwok v0.7 cannot simulate: for each
+ * claim that the real PV controller hands to FAKE_PROVISIONER it creates a PersistentVolume
+ * pre-bound to the claim (the controller then binds both), and it deletes Released volumes.
+ * Polls instead of watching: simpler, and fast enough for tests.
+ */
+export class FakeProvisioner {
+  private timer: NodeJS.Timeout | undefined;
+  private busy = false;
+  private stopped = false;
+  /** Last error, kept for diagnostics; the loop retries on its own. */
+  lastError: string | undefined;
+
+  constructor(private readonly api: KubeHttp, private readonly intervalMs = 500) {}
+
+  /** Starts polling. */
+  start(): void {
+    this.timer = setInterval(() => void this.tick(), this.intervalMs);
+    this.timer.unref();
+  }
+
+  /** Stops polling and waits for a pass in progress. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.timer);
+    while (this.busy) await new Promise((r) => setTimeout(r, 20));
+  }
+
+  private async tick(): Promise<void> {
+    if (this.busy || this.stopped) return;
+    this.busy = true;
+    try {
+      await this.provisionPendingClaims();
+      await this.deleteReleasedVolumes();
+      this.lastError = undefined;
+    } catch (err) {
+      this.lastError = err instanceof Error ? err.message : String(err);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private async provisionPendingClaims(): Promise<void> {
+    const claims = await this.api.get('/api/v1/persistentvolumeclaims');
+    for (const pvc of claims.items ?? []) {
+      const annotations = pvc.metadata.annotations ?? {};
+      // The PV controller sets this annotation once it decides an external provisioner must act.
+      const provisioner = annotations['volume.kubernetes.io/storage-provisioner'];
+      if (provisioner !== FAKE_PROVISIONER || pvc.spec.volumeName || pvc.metadata.deletionTimestamp) continue;
+      if (pvc.status?.phase !== 'Pending') continue;
+      const res = await this.api.request('POST', '/api/v1/persistentvolumes', volumeFor(pvc));
+      if (res.status !== 201 && res.status !== 409) {
+        throw new Error(`creating PV for ${pvc.metadata.namespace}/${pvc.metadata.name}: HTTP ${res.status} ${res.text}`);
+      }
+    }
+  }
+
+  private async deleteReleasedVolumes(): Promise<void> {
+    const volumes = await this.api.get('/api/v1/persistentvolumes');
+    for (const pv of volumes.items ?? []) {
+      const ours = pv.metadata.annotations?.['pv.kubernetes.io/provisioned-by'] === FAKE_PROVISIONER;
+      if (ours && pv.status?.phase === 'Released' && pv.spec.persistentVolumeReclaimPolicy === 'Delete') {
+        await this.api.delete(`/api/v1/persistentvolumes/${pv.metadata.name}`, true);
+      }
+    }
+  }
+}
+
+// Like a CSI provisioner's volume, minus the CSI source: a hostPath that is never mounted
+// (kwok runs no containers) and has no node affinity, so any node can use it.
+function volumeFor(pvc: any): object {
+  return {
+    apiVersion: 'v1',
+    kind: 'PersistentVolume',
+    metadata: {
+      name: `pvc-${pvc.metadata.uid}`,
+      annotations: { 'pv.kubernetes.io/provisioned-by': FAKE_PROVISIONER },
+    },
+    spec: {
+      capacity: { storage: pvc.spec.resources?.requests?.storage ?? '1Gi' },
+      accessModes: pvc.spec.accessModes ?? ['ReadWriteOnce'],
+      volumeMode: pvc.spec.volumeMode ?? 'Filesystem',
+      storageClassName: pvc.spec.storageClassName,
+      persistentVolumeReclaimPolicy: 'Delete',
+      claimRef: {
+        apiVersion: 'v1',
+        kind: 'PersistentVolumeClaim',
+        namespace: pvc.metadata.namespace,
+        name: pvc.metadata.name,
+        uid: pvc.metadata.uid,
+      },
+      hostPath: { path: `/tmp/tychoc-fake-volumes/pvc-${pvc.metadata.uid}` },
+    },
+  };
+}

@@ -41,6 +41,8 @@ export const Codes = {
   extendsCycle: 'TYC0402',
   /** `include` brings a resource that is already defined. */
   includeConflict: 'TYC0403',
+  /** `include` brings in a file that is already being included. */
+  includeCycle: 'TYC0404',
   /** `build:` without `image:`; an image name was derived. */
   derivedImage: 'TYC0501',
   /** A valid compose key that has no Kubernetes equivalent and is dropped. */

@@ -26,7 +26,7 @@ export function loadProjectEnv(
   for (const file of files) {
     const text = readText(file, diagnostics, undefined, 'env file');
     if (text === undefined) continue;
-    const parsed = parseDotenv(text, file, (name) => fromProcess(processEnv, name) ?? fromFiles.get(name));
+    const parsed = parseDotenv(text, file, (name) => fromProcess(processEnv, name), (name) => fromFiles.get(name));
     diagnostics.push(...parsed.diagnostics);
     for (const [k, v] of parsed.vars) fromFiles.set(k, v);
   }

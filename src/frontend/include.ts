@@ -4,7 +4,7 @@ import { Codes } from './codes.js';
 import { child, withEntry, type PMap, type PNode } from './tree.js';
 
 /** Loads an included project: its files, its project directory and env files, fully resolved. */
-export type ProjectLoader = (files: readonly string[], projectDir: string, envFiles: readonly string[] | undefined) => PMap | undefined;
+export type ProjectLoader = (files: readonly string[], projectDir: string, envFiles: readonly string[] | undefined, at: PNode) => PMap | undefined;
 
 const SECTIONS = ['services', 'volumes', 'networks', 'secrets', 'configs'] as const;
 
@@ -19,7 +19,7 @@ export function resolveIncludes(root: PMap, baseDir: string, load: ProjectLoader
   for (const item of include.items) {
     const { files, projectDir, envFiles } = includeEntry(item, baseDir);
     if (files.length === 0) continue;
-    const included = load(files, projectDir, envFiles);
+    const included = load(files, projectDir, envFiles, item);
     if (included) out = addResources(out, included, item, diagnostics);
   }
   return out;

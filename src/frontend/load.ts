@@ -50,7 +50,7 @@ export function loadProject(opts: LoadOptions, diagnostics: Diagnostic[]): Loade
   const dir = resolve(opts.cwd, opts.projectDirectory ?? (files[0] === '-' ? opts.cwd : dirname(files[0]!)));
   if (dir !== resolve(opts.cwd, firstGuess)) env = loadProjectEnv(opts.env, dir, opts.envFiles?.map((f) => resolve(opts.cwd, f)), diagnostics);
 
-  const root = loadFiles(files, dir, env, opts, diagnostics);
+  const root = loadFiles(files, dir, env, opts, diagnostics, []);
   if (!root || diagnostics.some((d) => d.severity === 'error')) return undefined;
   const profiles = opts.profiles ?? splitList(env.lookup('COMPOSE_PROFILES')?.value, ',');
   const nameNode = child(root, 'name');
@@ -61,7 +61,7 @@ export function loadProject(opts: LoadOptions, diagnostics: Diagnostic[]): Loade
 }
 
 /** Each file through its own stages, then includes and extends, merged in order. */
-function loadFiles(files: readonly string[], dir: string, env: ProjectEnv, opts: LoadOptions, diagnostics: Diagnostic[]): PMap | undefined {
+function loadFiles(files: readonly string[], dir: string, env: ProjectEnv, opts: LoadOptions, diagnostics: Diagnostic[], including: readonly string[]): PMap | undefined {
   let merged: PMap | undefined;
   for (const file of files) {
     const text = file === '-' ? (opts.readStdin?.() ?? '') : readText(file, diagnostics, undefined, 'compose file');
@@ -69,9 +69,14 @@ function loadFiles(files: readonly string[], dir: string, env: ProjectEnv, opts:
     const display = file === '-' ? '<stdin>' : file;
     const loaded = loadComposeFile(text, display, env.lookup, dir, diagnostics);
     if (!loaded) continue;
-    const withIncludes = resolveIncludes(loaded, file === '-' ? dir : dirname(file), (incFiles, incDir, incEnvFiles) => {
+    const withIncludes = resolveIncludes(loaded, file === '-' ? dir : dirname(file), (incFiles, incDir, incEnvFiles, at) => {
+      const cycle = incFiles.find((f) => f === file || including.includes(f));
+      if (cycle) {
+        diagnostics.push({ severity: 'error', code: Codes.includeCycle, message: `\`include\` cycle: ${[...including, file, cycle].join(' -> ')}`, pos: at.pos });
+        return undefined;
+      }
       const incEnv = loadProjectEnv(opts.env, incDir, incEnvFiles, diagnostics);
-      return loadFiles(incFiles, incDir, incEnv, opts, diagnostics);
+      return loadFiles(incFiles, incDir, incEnv, opts, diagnostics, [...including, file]);
     }, diagnostics);
     const resolved = resolveExtends(withIncludes, display, (other, from) => {
       const otherText = readText(other, diagnostics, from.pos, 'extended compose file');

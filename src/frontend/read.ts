@@ -2,13 +2,25 @@ import { readFileSync } from 'node:fs';
 import type { Diagnostic, SourcePos } from '../diagnostics.js';
 import { Codes } from './codes.js';
 
-/** Reads a text file, turning any failure into a diagnostic at `pos` (the line that named it). */
-export function readText(file: string, diagnostics: Diagnostic[], pos?: SourcePos, what = 'file'): string | undefined {
+const REASONS: Record<string, string> = { ENOENT: 'no such file', EISDIR: 'is a directory', EACCES: 'permission denied' };
+
+/** Reads a file's bytes, turning any failure into a diagnostic at `pos` (the line that named it). */
+export function readBytes(file: string, diagnostics: Diagnostic[], pos?: SourcePos, what = 'file'): Buffer | undefined {
   try {
-    return readFileSync(file, 'utf8');
+    return readFileSync(file);
   } catch (e) {
-    const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as NodeJS.ErrnoException).code === 'EISDIR' ? 'is a directory' : (e as Error).message;
-    diagnostics.push({ severity: 'error', code: Codes.unreadableFile, message: `cannot read ${what} ${file}: ${reason}`, pos: pos ?? { file, line: 1, col: 1 } });
+    const code = (e as NodeJS.ErrnoException).code ?? '';
+    diagnostics.push({
+      severity: 'error',
+      code: Codes.unreadableFile,
+      message: `cannot read ${what} ${file}: ${REASONS[code] ?? (e as Error).message}`,
+      pos: pos ?? { file, line: 1, col: 1 },
+    });
     return undefined;
   }
+}
+
+/** Reads a text file; see readBytes. */
+export function readText(file: string, diagnostics: Diagnostic[], pos?: SourcePos, what = 'file'): string | undefined {
+  return readBytes(file, diagnostics, pos, what)?.toString('utf8');
 }

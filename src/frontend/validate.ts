@@ -4,7 +4,7 @@ import validateSchema from '../../generated/compose-validator.js';
 import type { Diagnostic } from '../diagnostics.js';
 import { packagePath } from '../package-path.js';
 import { Codes } from './codes.js';
-import { nodeAt, toPlain, type PMap } from './tree.js';
+import { child, nodeAt, toPlain, type PMap } from './tree.js';
 import { closest } from './suggest.js';
 
 type Validator = ((data: unknown) => boolean) & { errors?: ErrorObject[] | null };
@@ -80,10 +80,12 @@ function toDiagnostic(root: PMap, e: ErrorObject): Diagnostic {
       const key = e.params['additionalProperty'] as string;
       const entry = at?.node.kind === 'map' ? at.node.entries.get(key) : undefined;
       const hint = closest(key, allowedKeys(e.schemaPath));
+      const legacy = path.length === 0 && entry && (child(entry.value, 'image') ?? child(entry.value, 'build'));
+      const advice = legacy ? '; it looks like a service in the version 1 format: move services under `services:`' : hint ? `, did you mean \`${hint}\`?` : '';
       return {
         severity: 'error',
         code: Codes.unknownKey,
-        message: `unknown key \`${key}\` ${owner(path)}${hint ? `, did you mean \`${hint}\`?` : ''}`,
+        message: `unknown key \`${key}\` ${owner(path)}${advice}`,
         pos: entry?.keyPos ?? pos,
       };
     }

@@ -15,7 +15,8 @@ export function normalizeEnvironment(svc: PNode, lookup: Lookup, ctx: NormalizeC
   for (const { path, required, at } of envFiles(child(svc, 'env_file'))) {
     const content = readText(path, required ? ctx.diagnostics : [], at.pos, 'env_file');
     if (content === undefined) continue;
-    const parsed = parseDotenv(content, path, lookup);
+    // A later env_file sees what earlier ones defined, as in compose.
+    const parsed = parseDotenv(content, path, lookup, (name) => vars.get(name));
     ctx.diagnostics.push(...parsed.diagnostics);
     for (const [name, v] of parsed.vars) vars.set(name, { name, value: v.value, pos: at.pos, origins: [v.pos] });
   }

@@ -1,9 +1,9 @@
 import { basename } from 'node:path';
-import { readFileSync } from 'node:fs';
 import type { FileObject, KeyValue, Volume } from '../../model/system.js';
 import { Codes } from '../codes.js';
 import type { Lookup } from '../interpolate.js';
 import { asMap } from '../merge.js';
+import { readBytes } from '../read.js';
 import { child, type PMap, type PNode } from '../tree.js';
 import { entries, flag, report, text, type NormalizeContext } from './reader.js';
 
@@ -33,12 +33,9 @@ export function normalizeFileObjects(root: PMap, section: 'configs' | 'secrets',
     if (external) return [{ ...common, key: name }];
     const file = text(child(def, 'file'));
     if (file !== undefined) {
-      try {
-        return [{ ...common, key: basename(file), content: readFileSync(file) }];
-      } catch (e) {
-        report(ctx, Codes.unreadableFile, `cannot read ${section.slice(0, -1)} \`${name}\` from ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, child(def, 'file')!);
-        return [];
-      }
+      // Kept even when unreadable, so that services using it are not reported again.
+      const content = readBytes(file, ctx.diagnostics, child(def, 'file')!.pos, `${section.slice(0, -1)} \`${name}\` file`);
+      return [{ ...common, key: basename(file), ...(content ? { content } : {}) }];
     }
     const content = text(child(def, 'content'));
     if (content !== undefined) return [{ ...common, key: name, content: Buffer.from(content) }];
@@ -46,7 +43,7 @@ export function normalizeFileObjects(root: PMap, section: 'configs' | 'secrets',
     if (variable !== undefined) {
       const value = lookup(variable);
       if (!value) report(ctx, Codes.undefinedReference, `${section.slice(0, -1)} \`${name}\` reads variable \`${variable}\`, which is not set`, child(def, 'environment')!);
-      return value ? [{ ...common, key: name, content: Buffer.from(value.value) }] : [];
+      return [{ ...common, key: name, ...(value ? { content: Buffer.from(value.value) } : {}) }];
     }
     report(ctx, Codes.missingKey, `${section.slice(0, -1)} \`${name}\` needs \`file\`, \`content\`, \`environment\` or \`external\``, def);
     return [];

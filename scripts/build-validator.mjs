@@ -6,15 +6,11 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 
 const root = new URL('..', import.meta.url);
 const schema = JSON.parse(readFileSync(new URL('schemas/compose-spec.json', root), 'utf8'));
-const ajv = new Ajv2020.default({ allErrors: true, strict: false, code: { source: true, esm: true } });
+// verbose: errors carry their parent schema, which names the keys allowed where one is unknown.
+const ajv = new Ajv2020.default({ allErrors: true, verbose: true, strict: false, code: { source: true, esm: true } });
 let code = standaloneCode.default(ajv, ajv.compile(schema));
 
-// ajv's ESM output still `require`s its runtime helpers; turn each into an import.
-const imports = [];
-code = code.replace(/require\("(ajv\/dist\/runtime\/[\w]+)"\)/g, (_, mod) => {
-  const name = `runtime${imports.length}`;
-  imports.push(`import ${name} from "${mod}.js";`);
-  return name;
-});
+// ajv's ESM output still `require`s its runtime helpers, so the module brings its own require.
+const prelude = 'import { createRequire } from "node:module";\nconst require = createRequire(import.meta.url);\n';
 mkdirSync(new URL('generated/', root), { recursive: true });
-writeFileSync(new URL('generated/compose-validator.js', root), `${imports.join('\n')}\n${code}`);
+writeFileSync(new URL('generated/compose-validator.js', root), prelude + code);

@@ -49,10 +49,10 @@ function container(svc: Service, volumeMounts: k8s.VolumeMount[]): k8s.Container
     name: dnsLabel(svc.name),
     image: c.image,
     imagePullPolicy: c.pullPolicy ?? 'IfNotPresent',
-    ...(c.entrypoint ? { command: [...c.entrypoint] } : {}),
-    ...(c.command ? { args: [...c.command] } : {}),
+    ...(c.entrypoint ? { command: c.entrypoint.map(literal) } : {}),
+    ...(c.command ? { args: c.command.map(literal) } : {}),
     ...(c.workingDir ? { workingDir: c.workingDir } : {}),
-    ...(c.env.length > 0 ? { env: c.env.map((e) => ({ name: e.name, value: e.value })) } : {}),
+    ...(c.env.length > 0 ? { env: c.env.map((e) => ({ name: e.name, value: literal(e.value) })) } : {}),
     ...(ports.length > 0 ? { ports } : {}),
     ...(volumeMounts.length > 0 ? { volumeMounts } : {}),
     ...(probe ? { livenessProbe: probe, readinessProbe: probe } : {}),
@@ -62,6 +62,14 @@ function container(svc: Service, volumeMounts: k8s.VolumeMount[]): k8s.Container
     ...(c.tty ? { tty: true } : {}),
     ...(c.stdin ? { stdin: true } : {}),
   };
+}
+
+/**
+ * Kubernetes expands `$(VAR)` in env values, command and args; compose does not, so a
+ * literal `$(` is escaped as `$$(` to reach the container unchanged.
+ */
+function literal(value: string): string {
+  return value.replaceAll('$(', '$$$$(');
 }
 
 function seconds(value: number | undefined, fallback: number): number {
@@ -135,7 +143,8 @@ function podVolume(system: System, svc: Service, m: Mount, index: number, diagno
       if (!m.volume) return { name: `anon-${index}`, emptyDir: {} };
       const def = system.volumes.find((v) => v.name === m.volume);
       const claimName = def?.external ? (def.externalName ?? def.name) : joinedLabel(system.name, m.volume);
-      return { name: dnsLabel(`vol-${m.volume}`), persistentVolumeClaim: { claimName, ...(m.readOnly ? { readOnly: true } : {}) } };
+      // Read-only is per mount; the claim is shared by every mount of it.
+      return { name: dnsLabel(`vol-${m.volume}`), persistentVolumeClaim: { claimName } };
     }
     case 'bind':
       diagnostics.push({

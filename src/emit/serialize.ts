@@ -1,4 +1,4 @@
-import { stringify } from 'yaml';
+import { Document, visit } from 'yaml';
 import type { Manifest } from './chart.js';
 
 /** Apply order: what others depend on first (namespaces, config, storage, then workloads). */
@@ -13,11 +13,23 @@ export function sortManifests(manifests: readonly Manifest[]): Manifest[] {
   return [...manifests].sort((a, b) => rank(a) - rank(b) || a.kind.localeCompare(b.kind) || a.metadata.name.localeCompare(b.metadata.name));
 }
 
-const YAML_OPTIONS = { lineWidth: 0, aliasDuplicateObjects: false } as const;
+/**
+ * Strings are quoted wherever a YAML 1.1 reader (kubectl's) or a 1.2 reader would take them for
+ * something else: `on`, `yes`, `0440` and `1:20` under 1.1, `0o17` under 1.2.
+ */
+function stringify(value: unknown): string {
+  const doc = new Document(value, { version: '1.1', aliasDuplicateObjects: false });
+  visit(doc, {
+    Scalar(_, node) {
+      if (typeof node.value === 'string' && /^[-+]?0o[0-7]+$/.test(node.value)) node.type = 'QUOTE_DOUBLE';
+    },
+  });
+  return doc.toString({ lineWidth: 0 });
+}
 
 /** One object as a YAML document. */
 export function toYaml(m: Manifest): string {
-  return stringify(m, YAML_OPTIONS);
+  return stringify(m);
 }
 
 /** A multi-document YAML stream, as `kubectl apply -f -` reads it. */
@@ -38,6 +50,6 @@ export function toFiles(manifests: readonly Manifest[], format: 'yaml' | 'json')
     files.set(file, format === 'json' ? `${JSON.stringify(m, null, 2)}\n` : toYaml(m));
   }
   const kustomization = { apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: [...files.keys()] };
-  files.set('kustomization.yaml', stringify(kustomization, YAML_OPTIONS));
+  files.set('kustomization.yaml', stringify(kustomization));
   return files;
 }

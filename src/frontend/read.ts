@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { dirname, relative } from 'node:path';
 import type { Diagnostic, SourcePos } from '../diagnostics.js';
 import { Codes } from './codes.js';
 
@@ -13,7 +14,7 @@ export function readBytes(file: string, diagnostics: Diagnostic[], pos?: SourceP
     diagnostics.push({
       severity: 'error',
       code: Codes.unreadableFile,
-      message: `cannot read ${what} ${file}: ${REASONS[code] ?? (e as Error).message}`,
+      message: `cannot read ${what}${pos ? ` ${shownFrom(file, pos)}` : ''}: ${REASONS[code] ?? (e as Error).message}`,
       pos: pos ?? { file, line: 1, col: 1 },
     });
     return undefined;
@@ -23,4 +24,10 @@ export function readBytes(file: string, diagnostics: Diagnostic[], pos?: SourceP
 /** Reads a text file; see readBytes. */
 export function readText(file: string, diagnostics: Diagnostic[], pos?: SourcePos, what = 'file'): string | undefined {
   return readBytes(file, diagnostics, pos, what)?.toString('utf8');
+}
+
+/** A path as seen from the file that named it, so messages do not depend on the checkout's location. */
+function shownFrom(file: string, pos: SourcePos): string {
+  const rel = relative(dirname(pos.file), file);
+  return rel.startsWith('..') || rel.startsWith('/') ? rel : `./${rel}`;
 }

@@ -1,8 +1,6 @@
 import type { ErrorObject } from 'ajv';
-import { readFileSync } from 'node:fs';
 import validateSchema from '../../generated/compose-validator.js';
 import type { Diagnostic } from '../diagnostics.js';
-import { packagePath } from '../package-path.js';
 import { Codes } from './codes.js';
 import { child, nodeAt, toPlain, type PMap } from './tree.js';
 import { closest } from './suggest.js';
@@ -79,7 +77,8 @@ function toDiagnostic(root: PMap, e: ErrorObject): Diagnostic {
     case 'additionalProperties': {
       const key = e.params['additionalProperty'] as string;
       const entry = at?.node.kind === 'map' ? at.node.entries.get(key) : undefined;
-      const hint = closest(key, allowedKeys(e.schemaPath));
+      const allowed = Object.keys((e.parentSchema as { properties?: object } | undefined)?.properties ?? {});
+      const hint = closest(key, allowed);
       const legacy = path.length === 0 && entry && (child(entry.value, 'image') ?? child(entry.value, 'build'));
       const advice = legacy ? '; it looks like a service in the version 1 format: move services under `services:`' : hint ? `, did you mean \`${hint}\`?` : '';
       return {
@@ -92,7 +91,7 @@ function toDiagnostic(root: PMap, e: ErrorObject): Diagnostic {
     case 'required':
       return { severity: 'error', code: Codes.missingKey, message: `missing required key \`${e.params['missingProperty']}\` ${owner(path)}`, pos };
     case 'type': {
-      const want = [e.params['type'] as string | string[]].flat().join(' or ');
+      const want = [e.params['type'] as string | string[]].flat().map((t) => TYPE_WORDS[t] ?? t).join(' or ');
       const got = at ? describeValue(toPlain(at.node)) : 'nothing';
       return { severity: 'error', code: Codes.wrongType, message: `\`${dottedPath(path)}\` must be ${want}, not ${got}`, pos };
     }
@@ -101,22 +100,14 @@ function toDiagnostic(root: PMap, e: ErrorObject): Diagnostic {
   }
 }
 
+/** JSON Schema type names in the words of YAML. */
+const TYPE_WORDS: Record<string, string> = {
+  array: 'a sequence', object: 'a mapping', string: 'a string', number: 'a number', integer: 'an integer', boolean: 'a boolean', null: 'null',
+};
+
 function describeValue(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'a sequence';
   if (typeof v === 'object') return 'a mapping';
   return `${typeof v} ${JSON.stringify(v)}`;
-}
-
-let schemaJson: Record<string, unknown> | undefined;
-
-/** The property names allowed where an unknown key was found; read from the schema only on error. */
-function allowedKeys(schemaPath: string): string[] {
-  schemaJson ??= JSON.parse(readFileSync(packagePath('schemas', 'compose-spec.json'), 'utf8')) as Record<string, unknown>;
-  let node: unknown = schemaJson;
-  for (const seg of schemaPath.replace(/^#\//, '').split('/').slice(0, -1)) {
-    node = (node as Record<string, unknown> | undefined)?.[decodeURIComponent(seg)];
-  }
-  const props = (node as { properties?: Record<string, unknown> } | undefined)?.properties;
-  return props ? Object.keys(props) : [];
 }

@@ -1,4 +1,4 @@
-import { basename, dirname, resolve } from 'node:path';
+import { basename, dirname, relative, resolve } from 'node:path';
 import type { Diagnostic } from '../diagnostics.js';
 import { Codes } from './codes.js';
 import { discoverComposeFiles } from './discover.js';
@@ -57,7 +57,25 @@ export function loadProject(opts: LoadOptions, diagnostics: Diagnostic[]): Loade
   const name = normalizeProjectName(
     opts.projectName ?? env.lookup('COMPOSE_PROJECT_NAME')?.value ?? (nameNode?.kind === 'scalar' ? String(nameNode.value) : basename(dir)),
   );
-  return { name, dir, files, root: applyProfiles(root, profiles), env };
+  const selected = applyProfiles(root, profiles);
+  if (!checkServicesSelected(root, selected, profiles, diagnostics)) return undefined;
+  return { name, dir, files, root: selected, env };
+}
+
+/** Like `docker compose up`, refuses a project that leaves no service to run. */
+function checkServicesSelected(all: PMap, selected: PMap, profiles: readonly string[], diagnostics: Diagnostic[]): boolean {
+  const services = child(selected, 'services');
+  if (services?.kind === 'map' && services.entries.size > 0) return true;
+  const defined = child(all, 'services');
+  const available = [...(defined?.kind === 'map' ? defined.entries.values() : [])].flatMap((e) => {
+    const p = child(e.value, 'profiles');
+    return p?.kind === 'seq' ? p.items.map((i) => String(i.kind === 'scalar' ? i.value : '')) : [];
+  });
+  const message = available.length > 0
+    ? `no service is enabled: every service has a profile and ${profiles.length > 0 ? `none of ${profiles.join(', ')} matches` : 'none is active'}; activate one with --profile (${[...new Set(available)].sort().join(', ')})`
+    : 'the project defines no services';
+  diagnostics.push({ severity: 'error', code: Codes.noServices, message, pos: (defined ?? all).pos });
+  return false;
 }
 
 /** Each file through its own stages, then includes and extends, merged in order. */
@@ -72,7 +90,7 @@ function loadFiles(files: readonly string[], dir: string, env: ProjectEnv, opts:
     const withIncludes = resolveIncludes(loaded, file === '-' ? dir : dirname(file), (incFiles, incDir, incEnvFiles, at) => {
       const cycle = incFiles.find((f) => f === file || including.includes(f));
       if (cycle) {
-        diagnostics.push({ severity: 'error', code: Codes.includeCycle, message: `\`include\` cycle: ${[...including, file, cycle].join(' -> ')}`, pos: at.pos });
+        diagnostics.push({ severity: 'error', code: Codes.includeCycle, message: `\`include\` cycle: ${[...including, file, cycle].map((f) => relative(dirname(file), f) || basename(f)).join(' -> ')}`, pos: at.pos });
         return undefined;
       }
       const incEnv = loadProjectEnv(opts.env, incDir, incEnvFiles, diagnostics);

@@ -87,11 +87,10 @@ describe.runIf(process.env.TYCHOC_CLUSTER_TESTS === '1')('real-cluster harness',
     expect(pvc.status.capacity.storage).toBe('1Gi');
   }, 90_000);
 
-  it('supports server-side apply and strict field validation', async () => {
-    const applyPath = `/api/v1/namespaces/${NS}/configmaps/settings?fieldManager=test`;
+  it('supports server-side apply', async () => {
     const applied = await api.request(
       'PATCH',
-      applyPath,
+      `/api/v1/namespaces/${NS}/configmaps/settings?fieldManager=test`,
       'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  mode: fast\n',
       { contentType: 'application/apply-patch+yaml' },
     );
@@ -100,27 +99,38 @@ describe.runIf(process.env.TYCHOC_CLUSTER_TESTS === '1')('real-cluster harness',
     expect(applied.body.metadata.managedFields).toContainEqual(
       expect.objectContaining({ manager: 'test', operation: 'Apply' }),
     );
+  });
 
-    const strict = await api.request(
+  it('rejects a misspelled field under fieldValidation=Strict, naming the field', async () => {
+    const deployment = (replicasKey: string): Record<string, unknown> => ({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'typo' },
+      spec: {
+        [replicasKey]: 2,
+        selector: { matchLabels: { app: 'typo' } },
+        template: { metadata: { labels: { app: 'typo' } }, spec: { containers: [{ name: 'c', image: 'busybox' }] } },
+      },
+    });
+    const created = await api.request(
+      'POST',
+      `/apis/apps/v1/namespaces/${NS}/deployments?fieldValidation=Strict`,
+      deployment('replicass'),
+    );
+    expect(created.status).toBe(400);
+    expect(created.body.message).toContain('unknown field "spec.replicass"');
+
+    // Server-side apply rejects unknown fields whatever fieldValidation says, but Kubernetes
+    // 1.33 reports it as HTTP 500, not 400 (kubernetes/kubernetes#139253, #122480), so
+    // clients must read the message. Pinned here so that an upgrade that fixes it is noticed.
+    const applied = await api.request(
       'PATCH',
       `/apis/apps/v1/namespaces/${NS}/deployments/typo?fieldManager=test&fieldValidation=Strict`,
-      [
-        'apiVersion: apps/v1',
-        'kind: Deployment',
-        'metadata:',
-        '  name: typo',
-        'spec:',
-        '  replicass: 2',
-        '  selector: {matchLabels: {app: typo}}',
-        '  template:',
-        '    metadata: {labels: {app: typo}}',
-        '    spec: {containers: [{name: c, image: busybox}]}',
-        '',
-      ].join('\n'),
+      JSON.stringify(deployment('replicass')), // JSON is YAML
       { contentType: 'application/apply-patch+yaml' },
     );
-    expect(strict.status).toBe(400);
-    expect(strict.body.message).toContain('replicass');
+    expect(applied.status).toBe(500);
+    expect(applied.body.message).toContain('.spec.replicass: field not declared in schema');
   });
 
   it('stop() ends every process and removes the temp dir', async () => {

@@ -4,5 +4,6 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     exclude: ['test/cluster/**'],
+    reporters: ['default', './test/summary-reporter.ts'],
   },
 });

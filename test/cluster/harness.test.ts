@@ -1,5 +1,8 @@
+import { execFile } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { locateBinaries } from './binaries.js';
 import { startCluster, type Cluster } from './harness.js';
 import { KubeHttp } from './http.js';
 import { nodeIsReady } from './kwok.js';
@@ -34,6 +37,12 @@ describe.runIf(process.env.TYCHOC_CLUSTER_TESTS === '1')('real-cluster harness',
     const nodes = (await api.get('/api/v1/nodes')).items;
     expect(nodes.map((n: any) => n.metadata.name).sort()).toEqual(['kwok-node-0', 'kwok-node-1']);
     for (const node of nodes) expect(nodeIsReady(node)).toBe(true);
+  });
+
+  it('writes a kubeconfig that kubectl accepts', async () => {
+    const { kubectl } = await locateBinaries();
+    const { stdout } = await promisify(execFile)(kubectl, ['--kubeconfig', cluster.kubeconfig, 'get', 'nodes', '-o', 'name']);
+    expect(stdout.trim().split('\n')).toEqual(['node/kwok-node-0', 'node/kwok-node-1']);
   });
 
   it('runs a Deployment’s pods on the simulated nodes and removes them when it is deleted', async () => {
@@ -136,9 +145,14 @@ describe.runIf(process.env.TYCHOC_CLUSTER_TESTS === '1')('real-cluster harness',
   it('stop() ends every process and removes the temp dir', async () => {
     const { dir } = cluster;
     await cluster.stop();
-    expect(processesMentioning(dir)).toEqual([]);
+    const isWatchdog = (cmdline: string): boolean => cmdline.includes(' watchdog ');
+    expect(processesMentioning(dir).filter((p) => !isWatchdog(p))).toEqual([]);
     expect(existsSync(dir)).toBe(process.env.TYCHOC_KEEP_CLUSTER === '1');
     await expect(api.request('GET', '/readyz', undefined, { timeoutMs: 2000 })).rejects.toThrow(/ECONNREFUSED/);
+    // The harness's orphan watchdog for the dir notices the removal within a second or so.
+    if (process.env.TYCHOC_KEEP_CLUSTER !== '1') {
+      await waitFor('watchdogs to exit', 5000, async () => (processesMentioning(dir).length === 0 ? true : undefined));
+    }
   }, 60_000);
 });
 

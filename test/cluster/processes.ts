@@ -49,20 +49,23 @@ function installExitHooks(): void {
   }
 }
 
-/** Removes `dir` when the test process exits, unless removal is cancelled with the returned function. */
+// Detached shells that clean up if this Node process dies without running its exit hooks
+// (e.g. a SIGKILLed test worker). Each ends on its own once there is nothing left to do.
+function startWatchdog(script: string, ...args: string[]): void {
+  spawn('/bin/sh', ['-c', script, 'watchdog', ...args], { detached: true, stdio: 'ignore' }).unref();
+}
+
+/** Removes `dir` when the test process exits (even by SIGKILL); the returned function cancels that unless it already happened. */
 export function removeOnExit(dir: string): () => void {
   installExitHooks();
   dirsToRemove.add(dir);
+  // The 2 s pause lets the watchdogs of startProcess kill the cluster processes first.
+  startWatchdog(
+    `while kill -0 ${process.pid} 2>/dev/null && [ -d "$1" ]; do sleep 1; done; ` +
+      `[ -d "$1" ] && sleep 2 && rm -rf "$1"; exit 0`,
+    dir,
+  );
   return () => void dirsToRemove.delete(dir);
-}
-
-// A detached shell that SIGKILLs the group if this Node process dies without cleaning up
-// (e.g. a SIGKILLed test worker, where no exit handler runs). It ends with the group.
-function startWatchdog(pgid: number): void {
-  const script =
-    `while kill -0 ${process.pid} 2>/dev/null && kill -0 -${pgid} 2>/dev/null; do sleep 1; done; ` +
-    `kill -KILL -${pgid} 2>/dev/null; exit 0`;
-  spawn('/bin/sh', ['-c', script], { detached: true, stdio: 'ignore' }).unref();
 }
 
 /** Starts `command` in a new process group with output appended to `logFile`; it is killed if the test process exits. */
@@ -110,7 +113,10 @@ export function startProcess(name: string, command: string, args: readonly strin
     },
   };
   running.add(proc);
-  startWatchdog(pid);
+  startWatchdog(
+    `while kill -0 ${process.pid} 2>/dev/null && kill -0 -${pid} 2>/dev/null; do sleep 1; done; ` +
+      `kill -KILL -${pid} 2>/dev/null; exit 0`,
+  );
   return proc;
 }
 

@@ -8,6 +8,7 @@
 #   scripts/cluster-binaries.sh --paths   build nothing; print "name<TAB>path" per binary,
 #                                         exit 1 if any is missing
 set -euo pipefail
+shopt -s inherit_errexit # also abort inside $(...)
 
 # Pinned versions. k8s.io/kubernetes replaces its staging modules with local
 # directories, so they are pinned to the matching v0.x.y tags instead.

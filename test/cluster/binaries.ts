@@ -30,7 +30,7 @@ export async function locateBinaries(): Promise<ClusterBinaries> {
   const paths = new Map(stdout.trim().split('\n').map((line) => line.split('\t') as [string, string]));
   if (missing) {
     throw new Error(
-      `cluster test binaries are missing; build them first (takes ~10 min cold) with:\n  ${BINARIES_SCRIPT}\n` +
+      `cluster test binaries are missing; build them first (about 12 min on 2 cores the first time) with:\n  ${BINARIES_SCRIPT}\n` +
         `expected:\n${stdout}`,
     );
   }

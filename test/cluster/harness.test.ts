@@ -10,8 +10,7 @@ import { waitFor } from './processes.js';
 
 const NS = 'harness-test';
 
-// Set by test/cluster/vitest.config.ts, so that a plain `vitest run` does not start a cluster.
-describe.runIf(process.env.TYCHOC_CLUSTER_TESTS === '1')('real-cluster harness', () => {
+describe('real-cluster harness', () => {
   let cluster: Cluster;
   let api: KubeHttp;
 

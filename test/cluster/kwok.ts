@@ -6,14 +6,12 @@ export const KWOK_NODE_ANNOTATION = { key: 'kwok.x-k8s.io/node', value: 'fake' }
 /** Resources every simulated node offers. */
 export const NODE_RESOURCES = { cpu: '8', memory: '32Gi', pods: '110', 'ephemeral-storage': '100Gi' } as const;
 
-/**
- * Writes kwok's configuration file and returns the command-line arguments for kwok.
- *
- * No Stage documents are given: kwok then uses its built-in "fast" stages, which is what
- * the tests need — nodes become Ready and keep heartbeating (with Leases), pods on them
- * become Running and Ready at once, Job pods complete, and pods with a deletionTimestamp
- * lose their finalizers and are deleted, the kubelet's part of graceful deletion.
- */
+// No Stage documents are configured: kwok then uses its built-in "fast" stages, which is what
+// the tests need — nodes become Ready and keep heartbeating (with Leases), pods on them become
+// Running and Ready at once, Job pods complete, and pods with a deletionTimestamp lose their
+// finalizers and are deleted (the kubelet's part of graceful deletion).
+
+/** Writes kwok's configuration file to `configFile` and returns the command-line arguments for kwok. */
 export function kwokArgs(kubeconfig: string, configFile: string): string[] {
   // An explicit --config also keeps a developer's ~/.kwok/kwok.yaml out of the tests.
   writeFileSync(

@@ -22,12 +22,12 @@ export function defaultStorageClass(): object {
   };
 }
 
-/**
- * Plays the part of an external CSI provisioner, which kwok v0.7 cannot simulate: for each
- * claim that the real PV controller hands to FAKE_PROVISIONER it creates a PersistentVolume
- * pre-bound to the claim (the controller then binds both), and it deletes Released volumes.
- * Polls instead of watching: simpler, and fast enough for tests.
- */
+// kwok v0.7 has no volume stages (v0.8 does, but is built against the 1.36 libraries). So the
+// harness plays the external provisioner itself: for each claim the real PV controller hands to
+// FAKE_PROVISIONER it creates a PersistentVolume pre-bound to the claim (the controller then binds
+// both), and it deletes Released volumes. It polls instead of watching: simpler, fast enough.
+
+/** A stand-in for an external volume provisioner that makes claims of the default StorageClass become Bound. */
 export class FakeProvisioner {
   private timer: NodeJS.Timeout | undefined;
   private busy = false;

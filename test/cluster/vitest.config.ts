@@ -13,6 +13,5 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 240_000,
     teardownTimeout: 60_000,
-    env: { TYCHOC_CLUSTER_TESTS: '1' },
   },
 });

@@ -163,9 +163,9 @@ function podVolume(system: System, svc: Service, m: Mount, index: number, diagno
       const objectName = def?.external ? (def.externalName ?? def.name) : joinedLabel(system.name, m.source);
       const key = fileKey(system, m);
       const items = [{ key, path: key, ...(m.mode !== undefined ? { mode: m.mode } : {}) }];
-      return m.type === 'config'
-        ? { name: dnsLabel(`config-${m.source}`), configMap: { name: objectName, items } }
-        : { name: dnsLabel(`secret-${m.source}`), secret: { secretName: objectName, items } };
+      // Mounts of one object with different modes need their own pod volumes.
+      const name = dnsLabel(`${m.type}-${m.source}${m.mode !== undefined ? `-${m.mode.toString(8)}` : ''}`);
+      return m.type === 'config' ? { name, configMap: { name: objectName, items } } : { name, secret: { secretName: objectName, items } };
     }
   }
 }

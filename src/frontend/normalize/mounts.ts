@@ -4,7 +4,7 @@ import { Codes } from '../codes.js';
 import { child, type PNode } from '../tree.js';
 import { parseBytes } from '../units.js';
 import { parseVolumeSpec } from '../volumes.js';
-import { bytes, flag, report, strings, text, type NormalizeContext } from './reader.js';
+import { bytes, flag, report, strings, text, warn, type NormalizeContext } from './reader.js';
 
 /** Every mount of a service: `volumes` (short and long), `tmpfs`, `configs` and `secrets`. */
 export function normalizeMounts(svc: PNode, ctx: NormalizeContext): Mount[] {
@@ -15,7 +15,7 @@ export function normalizeMounts(svc: PNode, ctx: NormalizeContext): Mount[] {
     const size = opts.join(':').split(',').find((o) => o.startsWith('size='));
     mounts.push({ type: 'tmpfs', target, sizeBytes: size ? parseBytes(size.slice(5)) : undefined, pos: child(svc, 'tmpfs')!.pos });
   }
-  mounts.push(...fileMounts(child(svc, 'configs'), 'config'), ...fileMounts(child(svc, 'secrets'), 'secret'));
+  mounts.push(...fileMounts(child(svc, 'configs'), 'config', ctx), ...fileMounts(child(svc, 'secrets'), 'secret', ctx));
   return mounts;
 }
 
@@ -56,15 +56,32 @@ function hostPath(source: string, ctx: NormalizeContext): string {
   return rel === '' ? '.' : rel.startsWith('..') ? source : `./${rel}`;
 }
 
-function fileMounts(node: PNode | undefined, type: 'config' | 'secret'): FileMount[] {
+function fileMounts(node: PNode | undefined, type: 'config' | 'secret', ctx: NormalizeContext): FileMount[] {
   if (node?.kind !== 'seq') return [];
   return node.items.flatMap((item): FileMount[] => {
     const source = item.kind === 'map' ? text(child(item, 'source')) : text(item);
     if (!source) return [];
     const target = (item.kind === 'map' ? text(child(item, 'target')) : undefined) ?? source;
     const absolute = target.startsWith('/') ? target : type === 'secret' ? `/run/secrets/${target}` : `/${target}`;
-    const modeText = item.kind === 'map' ? text(child(item, 'mode')) : undefined;
-    const mode = modeText === undefined ? undefined : /^0[0-7]+$/.test(modeText) ? parseInt(modeText, 8) : Number(modeText);
-    return [{ type, source, target: absolute, ...(mode !== undefined && !Number.isNaN(mode) ? { mode } : {}), pos: item.pos }];
+    const mode = fileMode(child(item, 'mode'), ctx);
+    return [{ type, source, target: absolute, ...(mode !== undefined ? { mode } : {}), pos: item.pos }];
   });
+}
+
+/**
+ * A file mode: `0440` (kept as text by the parser) is octal, as are `0o440` and numbers up to
+ * 0777. A number such as `644` is almost surely octal written without its 0: read so, with a warning.
+ */
+function fileMode(node: PNode | undefined, ctx: NormalizeContext): number | undefined {
+  const written = text(node);
+  if (written === undefined) return undefined;
+  if (/^0[0-7]+$/.test(written)) return parseInt(written, 8);
+  const value = Number(written);
+  if (Number.isInteger(value) && value >= 0 && value <= 0o777) return value;
+  if (/^[0-7]{3,4}$/.test(written)) {
+    warn(ctx, Codes.unrepresentable, `file mode ${written} is read as octal 0${written}; write it as 0${written} (decimal ${written} is not a valid mode)`, node!);
+    return parseInt(written, 8);
+  }
+  report(ctx, Codes.invalidValue, `file mode ${JSON.stringify(written)} must be octal between 0 and 0777, e.g. 0440`, node!);
+  return undefined;
 }

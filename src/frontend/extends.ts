@@ -1,3 +1,4 @@
+import { dirname, relative } from 'node:path';
 import type { Diagnostic } from '../diagnostics.js';
 import { Codes } from './codes.js';
 import { mergeService } from './merge.js';
@@ -38,7 +39,7 @@ class ExtendsResolver {
     if (!baseRoot) return withoutExtends(svc);
     const base = child(baseRoot, baseName);
     if (base?.kind !== 'map') {
-      this.error(Codes.extendsMissing, `service \`${name}\` extends \`${baseName}\`, which is not defined${baseFile === file ? '' : ` in ${baseFile}`}`, ext);
+      this.error(Codes.extendsMissing, `service \`${name}\` extends \`${baseName}\`, which is not defined${baseFile === file ? '' : ` in ${shownFrom(file, baseFile)}`}`, ext);
       return withoutExtends(svc);
     }
     const baseId = `${baseFile}#${baseName}`;
@@ -69,4 +70,10 @@ function withoutExtends(svc: PMap): PMap {
   const entries = new Map(svc.entries);
   entries.delete('extends');
   return { ...svc, entries };
+}
+
+/** `other` as seen from the file naming it, so messages do not depend on where the project lives. */
+function shownFrom(file: string, other: string): string {
+  const rel = relative(dirname(file), other);
+  return rel.startsWith('..') || rel.startsWith('/') ? rel : `./${rel}`;
 }

@@ -1,7 +1,7 @@
 import { dirname, resolve } from 'node:path';
 import type { Diagnostic } from '../diagnostics.js';
 import { Codes } from './codes.js';
-import { child, withEntry, type PMap, type PNode } from './tree.js';
+import { child, toPlain, withEntry, type PMap, type PNode } from './tree.js';
 
 /** Loads an included project: its files, its project directory and env files, fully resolved. */
 export type ProjectLoader = (files: readonly string[], projectDir: string, envFiles: readonly string[] | undefined, at: PNode) => PMap | undefined;
@@ -47,12 +47,16 @@ function addResources(root: PMap, included: PMap, at: PNode, diagnostics: Diagno
     const ours = child(out, section);
     const entries = new Map(ours?.kind === 'map' ? ours.entries : []);
     for (const [name, e] of theirs.entries) {
-      if (entries.has(name)) {
+      const defined = entries.get(name);
+      if (defined) {
+        // One file included twice (directly and through another include) brings the same
+        // definition again; like compose-go, only a different definition is a conflict.
+        if (sameDefinition(defined.value, e.value)) continue;
         diagnostics.push({
           severity: 'error',
           code: Codes.includeConflict,
           message: `included ${section.slice(0, -1)} \`${name}\` is also defined here`,
-          pos: entries.get(name)!.keyPos,
+          pos: defined.keyPos,
         });
         continue;
       }
@@ -61,4 +65,8 @@ function addResources(root: PMap, included: PMap, at: PNode, diagnostics: Diagno
     out = withEntry(out, section, { kind: 'map', entries, pos: ours?.pos ?? at.pos });
   }
   return out;
+}
+
+function sameDefinition(a: PNode, b: PNode): boolean {
+  return JSON.stringify(toPlain(a)) === JSON.stringify(toPlain(b));
 }

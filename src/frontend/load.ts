@@ -1,7 +1,7 @@
 import { basename, dirname, relative, resolve } from 'node:path';
 import type { Diagnostic } from '../diagnostics.js';
 import { Codes } from './codes.js';
-import { discoverComposeFiles } from './discover.js';
+import { CANDIDATES, discoverComposeFiles } from './discover.js';
 import { loadProjectEnv, type ProjectEnv } from './environment.js';
 import { resolveExtends } from './extends.js';
 import { loadComposeFile } from './file.js';
@@ -43,7 +43,7 @@ export function loadProject(opts: LoadOptions, diagnostics: Diagnostic[]): Loade
     diagnostics.push({
       severity: 'error',
       code: Codes.noComposeFile,
-      message: `no compose file given and none found in ${opts.cwd} or its parents (looked for compose.yaml, compose.yml, docker-compose.yaml, docker-compose.yml)`,
+      message: `no compose file given and none found in ${opts.cwd} or its parents (looked for ${CANDIDATES.join(', ')})`,
     });
     return undefined;
   }

@@ -93,6 +93,8 @@ function countNodes(node: unknown): number {
 class Converter {
   readonly budget: number;
   private expanded = 0;
+  /** Alias targets being expanded on the current path, to refuse recursive aliases. */
+  private readonly expanding = new Set<unknown>();
 
   constructor(
     private readonly doc: Document,
@@ -107,8 +109,16 @@ class Converter {
     if (++this.expanded > this.budget) throw new AliasBudgetExceeded(this.posOf(node));
     if (isAlias(node)) {
       const target = node.resolve(this.doc);
-      if (!target) return { kind: 'scalar', value: null, pos: this.posOf(node) };
-      return this.convert(target);
+      // The yaml package resolves an alias without an earlier anchor to nothing; YAML (and compose) reject it.
+      if (!target) return this.aliasError(node, `alias \`*${node.source}\` refers to no anchor defined before it`);
+      // `a: &x [*x]` would expand forever (a stack overflow long before the budget runs out).
+      if (this.expanding.has(target)) return this.aliasError(node, `alias \`*${node.source}\` refers to a node that contains it`);
+      this.expanding.add(target);
+      try {
+        return this.convert(target);
+      } finally {
+        this.expanding.delete(target);
+      }
     }
     const pos = this.posOf(node);
     const tag = this.mergeTag(node, pos);
@@ -143,6 +153,12 @@ class Converter {
     }
     for (const m of merged) for (const [k, e] of m.entries) if (!entries.has(k)) entries.set(k, e);
     return { kind: 'map', entries, pos, tag };
+  }
+
+  private aliasError(node: YamlNode, message: string): PNode {
+    const pos = this.posOf(node);
+    this.diagnostics.push({ severity: 'error', code: Codes.yamlSyntax, message, pos });
+    return { kind: 'scalar', value: null, pos };
   }
 
   private mergeTag(node: unknown, pos: SourcePos): MergeTag | undefined {

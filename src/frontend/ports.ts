@@ -7,7 +7,9 @@ export interface PortSpec {
 }
 
 const PORT = String.raw`\d+(?:-\d+)?`;
-const SHORT = new RegExp(String.raw`^(?:(?:(\[[^\]]+\]|[^:\[\]]*):)?(${PORT})?:)?(${PORT})(?:/(\w+))?$`);
+// The host IP is everything before the last two colon-separated parts, as docker splits it,
+// so an unbracketed IPv6 address (`::1:8080:80`) reads like a bracketed one.
+const SHORT = new RegExp(String.raw`^(?:(?:(\[[^\]]+\]|[^\[\]]*):)?(${PORT})?:)?(${PORT})(?:/(\w+))?$`);
 
 /** Reads the short port syntax; undefined when the text is not a port specification. */
 export function parsePortSpec(text: string): PortSpec | undefined {

@@ -1,6 +1,7 @@
 /**
  * Splits a command string into words the way compose does (POSIX shell quoting, no
- * expansion): `sh -c 'echo "$A"'` → `['sh', '-c', 'echo "$A"']`. Undefined on an open quote.
+ * expansion): `sh -c 'echo "$A"'` → `['sh', '-c', 'echo "$A"']`. Undefined on an open quote or a
+ * dangling final backslash, which compose (go-shellwords) rejects too.
  */
 export function splitShellWords(command: string): string[] | undefined {
   const words: string[] = [];
@@ -19,7 +20,9 @@ export function splitShellWords(command: string): string[] | undefined {
       quote = c;
       word ??= '';
     } else if (c === '\\') {
-      word = (word ?? '') + (command[++i] ?? '');
+      // A backslash escapes the next character; with none left, the command is malformed.
+      if (i + 1 === command.length) return undefined;
+      word = (word ?? '') + command[++i];
     } else if (/\s/.test(c)) {
       if (word !== undefined) words.push(word);
       word = undefined;

@@ -58,7 +58,7 @@ describe('tychoc compile', () => {
     const empty = mkdtempSync(join(tmpdir(), 'tychoc-empty-'));
     const run = await runCli(['compile'], empty);
     expect(run.code).toBe(1);
-    expect(run.stderr).toBe(`error TYC0106 no compose file given and none found in ${empty} or its parents (looked for compose.yaml, compose.yml, docker-compose.yaml, docker-compose.yml)\n`);
+    expect(run.stderr).toBe(`error TYC0106 no compose file given and none found in ${empty} or its parents (looked for compose.yaml, compose.yml, docker-compose.yml, docker-compose.yaml)\n`);
   });
 
   it('hides warnings with --quiet but still fails on errors', async () => {

@@ -98,7 +98,7 @@ describe('loadProject: default file discovery', () => {
     const result = load({ cwd: dir });
     expect(result.project).toBeUndefined();
     expect(problems(result, dir)).toEqual([
-      `TYC0106 no compose file given and none found in ${dir} or its parents (looked for compose.yaml, compose.yml, docker-compose.yaml, docker-compose.yml)`,
+      `TYC0106 no compose file given and none found in ${dir} or its parents (looked for compose.yaml, compose.yml, docker-compose.yml, docker-compose.yaml)`,
     ]);
   });
 

@@ -1,0 +1,47 @@
+import type { Manifest } from './chart.js';
+
+/** Who a system belongs to; `sid` tells two systems of the same compose project apart. */
+export interface SystemIdentity {
+  /** The compose project name. */
+  readonly app: string;
+  /** The system id: lowercase letters and digits. */
+  readonly sid: string;
+  readonly username?: string;
+}
+
+/** The label carrying the system id; `down`, `status` and prune select on it. */
+export const SID_LABEL = 'tycho-guid';
+
+/** The labels every object of a system carries. */
+export function systemLabels(id: SystemIdentity): Record<string, string> {
+  return {
+    executor: 'tycho',
+    'app-name': id.app.slice(0, 63),
+    name: `${id.app}-${id.sid}`.slice(0, 63).replace(/[-_.]+$/, ''),
+    [SID_LABEL]: id.sid,
+    ...(id.username ? { username: id.username } : {}),
+  };
+}
+
+type Json = Record<string, unknown>;
+
+/**
+ * Stamps a system's labels on every object and pod template, and adds the system id to pod
+ * selectors, so that two systems of one project never select each other's pods.
+ */
+export function labelSystem(manifests: readonly Manifest[], id: SystemIdentity): Manifest[] {
+  const labels = systemLabels(id);
+  const selector = { [SID_LABEL]: id.sid };
+  return manifests.map((m) => {
+    const out = structuredClone(m) as Manifest & Json;
+    out.metadata = { ...out.metadata, labels: { ...(out.metadata as Json)['labels'] as Json, ...labels } } as Manifest['metadata'];
+    const spec = out['spec'] as Json | undefined;
+    if (!spec) return out;
+    if (out.kind === 'Service' && spec['selector']) spec['selector'] = { ...(spec['selector'] as Json), ...selector };
+    const template = spec['template'] as { metadata?: Json } | undefined;
+    if (template) template.metadata = { ...template.metadata, labels: { ...(template.metadata?.['labels'] as Json), ...labels } };
+    const podSelector = spec['selector'] as { matchLabels?: Json } | undefined;
+    if (podSelector?.matchLabels) podSelector.matchLabels = { ...podSelector.matchLabels, ...selector };
+    return out;
+  });
+}

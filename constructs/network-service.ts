@@ -5,6 +5,8 @@ export interface ServicePortSpec {
   readonly name: string;
   readonly port: number;
   readonly protocol: 'TCP' | 'UDP' | 'SCTP';
+  /** Only for NodePort and LoadBalancer; default: the cluster picks one. */
+  readonly nodePort?: number;
 }
 
 export interface NetworkServiceProps {
@@ -14,8 +16,10 @@ export interface NetworkServiceProps {
   readonly selector: Readonly<Record<string, string>>;
   /** Each port is served on the container's own port number. */
   readonly ports: readonly ServicePortSpec[];
-  /** Default ClusterIP. */
-  readonly type?: 'ClusterIP' | 'NodePort' | 'LoadBalancer';
+  /** Default ClusterIP; Headless is a ClusterIP Service without a cluster IP. */
+  readonly type?: 'ClusterIP' | 'NodePort' | 'LoadBalancer' | 'Headless';
+  /** Annotations on the Service; none by default. */
+  readonly annotations?: Readonly<Record<string, string>>;
 }
 
 /** A Service in front of a compose service's pods. */
@@ -23,11 +27,18 @@ export class NetworkService extends Construct {
   constructor(scope: Construct, id: string, props: NetworkServiceProps) {
     super(scope, id);
     new k8s.KubeService(this, 'Resource', {
-      metadata: { name: props.name, labels: { ...props.labels } },
+      metadata: { name: props.name, labels: { ...props.labels }, ...(props.annotations ? { annotations: { ...props.annotations } } : {}) },
       spec: {
-        type: props.type ?? 'ClusterIP',
+        type: props.type === 'Headless' ? 'ClusterIP' : (props.type ?? 'ClusterIP'),
+        ...(props.type === 'Headless' ? { clusterIp: 'None' } : {}),
         selector: { ...props.selector },
-        ports: props.ports.map((p) => ({ name: p.name, port: p.port, targetPort: k8s.IntOrString.fromNumber(p.port), protocol: p.protocol })),
+        ports: props.ports.map((p) => ({
+          name: p.name,
+          port: p.port,
+          targetPort: k8s.IntOrString.fromNumber(p.port),
+          protocol: p.protocol,
+          ...(p.nodePort !== undefined ? { nodePort: p.nodePort } : {}),
+        })),
       },
     });
   }

@@ -4,6 +4,7 @@ import { k8s } from './k8s.js';
 /** The controller a compose service runs under. */
 export type WorkloadKind =
   | { readonly type: 'Deployment'; readonly replicas: number; readonly recreate: boolean }
+  | { readonly type: 'StatefulSet'; readonly replicas: number; readonly serviceName: string }
   | { readonly type: 'DaemonSet' }
   | { readonly type: 'Job'; readonly backoffLimit: number };
 
@@ -38,6 +39,9 @@ export class Workload extends Construct {
           metadata,
           spec: { replicas: kind.replicas, selector, template, ...(kind.recreate ? { strategy: { type: 'Recreate' } } : {}) },
         });
+        break;
+      case 'StatefulSet':
+        new k8s.KubeStatefulSet(this, 'Resource', { metadata, spec: { replicas: kind.replicas, serviceName: kind.serviceName, selector, template } });
         break;
       case 'DaemonSet':
         new k8s.KubeDaemonSet(this, 'Resource', { metadata, spec: { selector, template } });

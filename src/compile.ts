@@ -4,11 +4,19 @@ import { sortManifests } from './emit/serialize.js';
 import { loadProject, type LoadOptions } from './frontend/load.js';
 import { normalizeProject } from './frontend/normalize/index.js';
 import type { System } from './model/system.js';
+import { mergePolicy, type PolicyOverrides } from './model/policy.js';
+import { loadPolicy } from './frontend/policy.js';
+import { defaultPasses, runPasses, type PassOptions } from './passes/index.js';
+import { resolve } from 'node:path';
 
-export interface CompileOptions extends LoadOptions {
+export interface CompileOptions extends LoadOptions, PassOptions {
   /** Registry prefix for images derived from `build:`. */
   readonly imagePrefix?: string;
   readonly namespace?: string;
+  /** A policy file; default `tycho.policy.yaml` in the project directory when present. */
+  readonly policyFile?: string;
+  /** Policy settings from flags, over the file's. */
+  readonly policy?: PolicyOverrides;
 }
 
 export interface CompileResult {
@@ -25,7 +33,10 @@ export function compile(opts: CompileOptions): CompileResult {
   const diagnostics: Diagnostic[] = [];
   const project = loadProject(opts, diagnostics);
   if (!project || hasErrors(diagnostics)) return { diagnostics };
-  const system = normalizeProject(project, { imagePrefix: opts.imagePrefix }, diagnostics);
+  const normalized = normalizeProject(project, { imagePrefix: opts.imagePrefix }, diagnostics);
+  const filePolicy = loadPolicy(opts.policyFile && resolve(opts.cwd, opts.policyFile), project.dir, diagnostics);
+  if (hasErrors(diagnostics)) return { diagnostics, system: normalized };
+  const system = runPasses(normalized, defaultPasses(), mergePolicy(filePolicy, opts.policy), opts, diagnostics);
   if (hasErrors(diagnostics)) return { diagnostics, system };
   const manifests = emitManifests(system, { namespace: opts.namespace }, diagnostics);
   if (hasErrors(diagnostics)) return { diagnostics, system };

@@ -3,6 +3,8 @@ import { join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { compile } from '../compile.js';
 import { toFiles, toJsonList, toYamlStream } from '../emit/serialize.js';
+import type { Policy } from '../model/policy.js';
+import type { Exposure } from '../model/system.js';
 import { renderDiagnostics } from './render.js';
 import { ExitCode, type Io } from './io.js';
 
@@ -20,6 +22,12 @@ interface CompileFlags {
   imagePrefix?: string;
   strict?: boolean;
   quiet?: boolean;
+  policy?: string;
+  sid?: string;
+  username?: string;
+  serviceType?: Exposure;
+  bindMounts?: Policy['volumes']['binds'];
+  networkPolicies?: boolean;
 }
 
 /** `tychoc compile [files...]`: compose files in, manifests out (stdout or a directory). */
@@ -37,6 +45,12 @@ export function compileCommand(io: Io): Command {
     .option('--env-file <file>', 'environment file replacing the project\'s .env (repeatable)', collect)
     .option('--profile <profile>', 'activate a profile (repeatable; default COMPOSE_PROFILES)', collect)
     .option('--image-prefix <prefix>', 'registry prefix for images derived from build:, e.g. registry.example.com/team/')
+    .option('--policy <file>', 'policy file (default: tycho.policy.yaml in the project directory)')
+    .option('--sid <id>', 'system id label (default: derived from the project name)')
+    .option('--username <name>', 'username label, for systems launched on behalf of a user')
+    .addOption(new Option('--service-type <type>', 'Service type of services without their own setting').choices(['ClusterIP', 'NodePort', 'LoadBalancer', 'Headless']))
+    .addOption(new Option('--bind-mounts <mode>', 'where bind mounts go').choices(['claim', 'hostPath', 'emptyDir', 'reject']))
+    .option('--network-policies', 'emit NetworkPolicies from compose networks')
     .option('--strict', 'treat warnings as errors')
     .option('-q, --quiet', 'do not print warnings')
     .action((files: string[], flags: CompileFlags & { name?: string }) => {
@@ -56,6 +70,14 @@ function runCompile(io: Io, files: string[], flags: CompileFlags): ExitCode {
     imagePrefix: flags.imagePrefix,
     namespace: flags.namespace,
     readStdin: () => readFileSync(0, 'utf8'),
+    policyFile: flags.policy,
+    sid: flags.sid,
+    username: flags.username,
+    policy: {
+      ...(flags.serviceType ? { ports: { defaultType: flags.serviceType } } : {}),
+      ...(flags.bindMounts ? { volumes: { binds: flags.bindMounts } } : {}),
+      ...(flags.networkPolicies ? { networks: { policies: true } } : {}),
+    },
   });
   const shown = flags.quiet ? result.diagnostics.filter((d) => d.severity === 'error') : result.diagnostics;
   if (shown.length > 0) io.stderr(renderDiagnostics(shown, io.cwd));

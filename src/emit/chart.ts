@@ -23,9 +23,14 @@ export function emitManifests(system: System, opts: EmitOptions, diagnostics: Di
   checkNames(system, diagnostics);
   for (const svc of system.services) addService(chart, system, svc, diagnostics);
   for (const v of system.volumes) {
-    if (!v.external && system.services.some((s) => s.container.mounts.some((m) => m.type === 'volume' && m.volume === v.name))) {
-      new VolumeClaim(chart, `volume-${v.name}`, { name: joinedLabel(system.name, v.name), labels: objectLabels(system, dnsLabel(v.name)) });
-    }
+    if (v.external || !v.claim || !isMounted(system, v.name)) continue;
+    new VolumeClaim(chart, `volume-${v.name}`, {
+      name: joinedLabel(system.name, v.name),
+      labels: objectLabels(system, dnsLabel(v.name)),
+      size: v.claim.size,
+      accessMode: v.claim.accessMode,
+      ...(v.claim.storageClass ? { storageClass: v.claim.storageClass } : {}),
+    });
   }
   for (const [objects, secret] of [[system.configs, false], [system.secrets, true]] as const) {
     for (const o of objects) {
@@ -41,6 +46,12 @@ export function emitManifests(system: System, opts: EmitOptions, diagnostics: Di
   return chart.toJson() as Manifest[];
 }
 
+function isMounted(system: System, volume: string): boolean {
+  return system.services.some((s) =>
+    s.container.mounts.some((m) => (m.type === 'volume' && m.volume === volume) || (m.type === 'bind' && m.placement?.type === 'claim' && m.placement.claim === volume)),
+  );
+}
+
 function addService(chart: Chart, system: System, svc: Service, diagnostics: Diagnostic[]): void {
   const name = dnsLabel(svc.name, true);
   const labels = objectLabels(system, name);
@@ -50,11 +61,18 @@ function addService(chart: Chart, system: System, svc: Service, diagnostics: Dia
     if (isQualifiedKey(a.key)) annotations[a.key] = a.value;
     else diagnostics.push({ severity: 'warning', code: Codes.unrepresentable, message: `label \`${a.key}\` of service \`${svc.name}\` is not a valid Kubernetes annotation key and is dropped`, pos: a.pos });
   }
-  new Workload(chart, `workload-${svc.name}`, { name, kind: workloadKind(svc), labels, selector, annotations, podSpec: podSpec(system, svc, diagnostics) });
+  new Workload(chart, `workload-${svc.name}`, { name, kind: workloadKind(svc), labels, selector, annotations, podSpec: podSpec(system, svc) });
   if (svc.ports.length > 0) {
-    const ports = svc.ports.map((p) => ({ name: portName(p.protocol, p.target), port: p.target, protocol: p.protocol }));
-    new NetworkService(chart, `service-${svc.name}`, { name, labels, selector, ports });
+    const type = svc.exposure ?? 'ClusterIP';
+    const ports = svc.ports.map((p) => ({ name: portName(p.protocol, p.target), port: p.target, protocol: p.protocol, ...nodePort(type, p.published) }));
+    new NetworkService(chart, `service-${svc.name}`, { name, labels, selector, ports, type, ...(svc.serviceAnnotations ? { annotations: svc.serviceAnnotations } : {}) });
   }
+}
+
+/** A published port in the node-port range is kept as the node port, so the address stays the same. */
+function nodePort(type: string, published: string | undefined): { nodePort?: number } {
+  const port = Number(published);
+  return (type === 'NodePort' || type === 'LoadBalancer') && port >= 30000 && port <= 32767 ? { nodePort: port } : {};
 }
 
 function workloadKind(svc: Service): WorkloadKind {
@@ -62,7 +80,8 @@ function workloadKind(svc: Service): WorkloadKind {
   if (w.type === 'global') return { type: 'DaemonSet' };
   // Docker retries `on-failure` without limit unless told; Kubernetes needs a number.
   if (w.type === 'job') return { type: 'Job', backoffLimit: w.restart === 'never' ? 0 : (w.maxRetries ?? 6) };
-  const claims = svc.container.mounts.some((m) => m.type === 'volume' && m.volume !== undefined);
+  if (w.stateful) return { type: 'StatefulSet', replicas: w.replicas, serviceName: dnsLabel(svc.name, true) };
+  const claims = svc.container.mounts.some((m) => (m.type === 'volume' && m.volume !== undefined) || (m.type === 'bind' && m.placement?.type === 'claim'));
   return { type: 'Deployment', replicas: w.replicas, recreate: claims };
 }
 

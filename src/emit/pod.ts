@@ -1,25 +1,27 @@
 import type { k8s } from '../../constructs/k8s.js';
-import type { Diagnostic } from '../diagnostics.js';
-import { Codes } from '../frontend/codes.js';
-import type { Container, Healthcheck, Mount, Resources, Service, System } from '../model/system.js';
+import type { Container, Mount, Probes, Resources, Service, System } from '../model/system.js';
 import { dnsLabel, joinedLabel, portName } from './names.js';
 import { cpuQuantity, memoryQuantity } from './quantities.js';
 import { k8s as k8sValues } from '../../constructs/k8s.js';
 
-/** Docker's healthcheck defaults, used where the compose file leaves a timing out. */
-const HEALTHCHECK_DEFAULTS = { interval: 30, timeout: 30, retries: 3 };
-
 /** The pod spec of one compose service: restricted security context, probes, mounts. */
-export function podSpec(system: System, svc: Service, diagnostics: Diagnostic[]): k8s.PodSpec {
-  const { volumes, mounts } = podVolumes(system, svc, diagnostics);
+export function podSpec(system: System, svc: Service): k8s.PodSpec {
+  const { volumes, mounts } = podVolumes(system, svc);
   const restartPolicy = svc.workload.type === 'job' ? (svc.workload.restart === 'never' ? 'Never' : 'OnFailure') : 'Always';
-  const runAsNonRoot = (svc.container.security.runAsUser ?? 0) > 0;
+  const sec = svc.container.security;
   return {
     automountServiceAccountToken: false,
     // Compose does not inject FOO_SERVICE_HOST-style variables; they can clash with the app's own.
     enableServiceLinks: false,
     restartPolicy,
-    securityContext: { seccompProfile: { type: 'RuntimeDefault' }, ...(runAsNonRoot ? { runAsNonRoot: true } : {}) },
+    securityContext: {
+      seccompProfile: { type: 'RuntimeDefault' },
+      ...(sec.runAsNonRoot ? { runAsNonRoot: true } : {}),
+      ...(sec.fsGroup !== undefined ? { fsGroup: sec.fsGroup } : {}),
+    },
+    ...(sec.hostNetwork ? { hostNetwork: true } : {}),
+    ...(sec.hostPID ? { hostPID: true } : {}),
+    ...(sec.hostIPC ? { hostIPC: true } : {}),
     containers: [container(svc, mounts)],
     ...(volumes.length > 0 ? { volumes } : {}),
     ...(svc.hostname ? { hostname: dnsLabel(svc.hostname) } : {}),
@@ -44,7 +46,6 @@ function nodeSelector(platform: NonNullable<Service['platform']>): Record<string
 function container(svc: Service, volumeMounts: k8s.VolumeMount[]): k8s.Container {
   const c = svc.container;
   const ports = svc.ports.map((p) => ({ name: portName(p.protocol, p.target), containerPort: p.target, protocol: p.protocol }));
-  const probe = c.healthcheck && execProbe(c.healthcheck);
   return {
     name: dnsLabel(svc.name),
     image: c.image,
@@ -55,8 +56,8 @@ function container(svc: Service, volumeMounts: k8s.VolumeMount[]): k8s.Container
     ...(c.env.length > 0 ? { env: c.env.map((e) => ({ name: e.name, value: literal(e.value) })) } : {}),
     ...(ports.length > 0 ? { ports } : {}),
     ...(volumeMounts.length > 0 ? { volumeMounts } : {}),
-    ...(probe ? { livenessProbe: probe, readinessProbe: probe } : {}),
-    ...(c.healthcheck?.startPeriodSeconds ? { startupProbe: startupProbe(c.healthcheck) } : {}),
+    ...(c.probes ? { livenessProbe: probe(c.probes), readinessProbe: probe(c.probes) } : {}),
+    ...(c.probes?.startupFailureThreshold ? { startupProbe: probe(c.probes, c.probes.startupFailureThreshold) } : {}),
     ...resources(c.resources),
     securityContext: securityContext(c),
     ...(c.tty ? { tty: true } : {}),
@@ -72,23 +73,13 @@ function literal(value: string): string {
   return value.replaceAll('$(', '$$$$(');
 }
 
-function seconds(value: number | undefined, fallback: number): number {
-  return Math.max(1, Math.ceil(value ?? fallback));
-}
-
-function execProbe(hc: Healthcheck): k8s.Probe {
-  return {
-    exec: { command: [...hc.command] },
-    periodSeconds: seconds(hc.intervalSeconds, HEALTHCHECK_DEFAULTS.interval),
-    timeoutSeconds: seconds(hc.timeoutSeconds, HEALTHCHECK_DEFAULTS.timeout),
-    failureThreshold: Math.max(1, hc.retries ?? HEALTHCHECK_DEFAULTS.retries),
-  };
-}
-
-/** `start_period` as a startup probe that allows that long before liveness takes over. */
-function startupProbe(hc: Healthcheck): k8s.Probe {
-  const period = seconds(hc.intervalSeconds, HEALTHCHECK_DEFAULTS.interval);
-  return { ...execProbe(hc), failureThreshold: Math.ceil(hc.startPeriodSeconds! / period) + Math.max(1, hc.retries ?? HEALTHCHECK_DEFAULTS.retries) };
+function probe(p: Probes, failureThreshold = p.timing.failureThreshold): k8s.Probe {
+  const a = p.action;
+  const action =
+    a.type === 'exec' ? { exec: { command: [...a.command] } }
+    : a.type === 'http' ? { httpGet: { path: a.path, port: k8sValues.IntOrString.fromNumber(a.port) } }
+    : { tcpSocket: { port: k8sValues.IntOrString.fromNumber(a.port) } };
+  return { ...action, periodSeconds: p.timing.periodSeconds, timeoutSeconds: p.timing.timeoutSeconds, failureThreshold };
 }
 
 /** `resources`, omitted when compose sets no limit or reservation. */
@@ -119,17 +110,23 @@ function securityContext(c: Container): k8s.SecurityContext {
 }
 
 /** Pod volumes and container mounts; one pod volume per named volume however often it is mounted. */
-function podVolumes(system: System, svc: Service, diagnostics: Diagnostic[]): { volumes: k8s.Volume[]; mounts: k8s.VolumeMount[] } {
+function podVolumes(system: System, svc: Service): { volumes: k8s.Volume[]; mounts: k8s.VolumeMount[] } {
   const volumes = new Map<string, k8s.Volume>();
   const mounts: k8s.VolumeMount[] = [];
   svc.container.mounts.forEach((m, i) => {
-    const v = podVolume(system, svc, m, i, diagnostics);
+    const v = podVolume(system, m, i);
     volumes.set(v.name, v);
     const readOnly = (m.type === 'volume' || m.type === 'bind') && m.readOnly;
-    const subPath = m.type === 'config' || m.type === 'secret' ? fileKey(system, m) : m.type === 'volume' ? m.subPath : undefined;
+    const subPath = subPathOf(system, m);
     mounts.push({ name: v.name, mountPath: m.target, ...(subPath ? { subPath } : {}), ...(readOnly ? { readOnly: true } : {}) });
   });
   return { volumes: [...volumes.values()], mounts };
+}
+
+function subPathOf(system: System, m: Mount): string | undefined {
+  if (m.type === 'config' || m.type === 'secret') return fileKey(system, m);
+  if (m.type === 'volume') return m.subPath;
+  return m.type === 'bind' && m.placement?.type === 'claim' ? m.placement.subPath || undefined : undefined;
 }
 
 function fileKey(system: System, m: Mount & { type: 'config' | 'secret' }): string {
@@ -137,7 +134,7 @@ function fileKey(system: System, m: Mount & { type: 'config' | 'secret' }): stri
   return objects.find((o) => o.name === m.source)?.key ?? m.source;
 }
 
-function podVolume(system: System, svc: Service, m: Mount, index: number, diagnostics: Diagnostic[]): k8s.Volume {
+function podVolume(system: System, m: Mount, index: number): k8s.Volume {
   switch (m.type) {
     case 'volume': {
       if (!m.volume) return { name: `anon-${index}`, emptyDir: {} };
@@ -146,14 +143,12 @@ function podVolume(system: System, svc: Service, m: Mount, index: number, diagno
       // Read-only is per mount; the claim is shared by every mount of it.
       return { name: dnsLabel(`vol-${m.volume}`), persistentVolumeClaim: { claimName } };
     }
-    case 'bind':
-      diagnostics.push({
-        severity: 'warning',
-        code: Codes.droppedKey,
-        message: `bind mount ${m.source}:${m.target} of service \`${svc.name}\` has no host to bind on Kubernetes; mounted as an empty directory`,
-        pos: m.pos,
-      });
+    case 'bind': {
+      const placement = m.placement ?? { type: 'emptyDir' };
+      if (placement.type === 'claim') return { name: dnsLabel(`vol-${placement.claim}`), persistentVolumeClaim: { claimName: joinedLabel(system.name, placement.claim) } };
+      if (placement.type === 'hostPath') return { name: `bind-${index}`, hostPath: { path: m.source } };
       return { name: `bind-${index}`, emptyDir: {} };
+    }
     case 'tmpfs':
       return { name: `tmpfs-${index}`, emptyDir: { medium: 'Memory', ...(m.sizeBytes ? { sizeLimit: k8sValues.Quantity.fromString(memoryQuantity(m.sizeBytes)) } : {}) } };
     case 'config':

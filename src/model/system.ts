@@ -11,6 +11,53 @@ export interface System {
   readonly volumes: readonly Volume[];
   readonly configs: readonly FileObject[];
   readonly secrets: readonly FileObject[];
+  readonly networks: readonly Network[];
+  /** Labels every object carries (set by the labels pass). */
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+/** A compose network; services on a shared network may talk to each other. */
+export interface Network extends Traced {
+  readonly name: string;
+  readonly external: boolean;
+}
+
+/** A setting and the line that asked for it (`x-tycho` or a `kompose.*` label). */
+export interface Setting<T> {
+  readonly value: T;
+  readonly pos: SourcePos;
+}
+
+export type Exposure = 'ClusterIP' | 'NodePort' | 'LoadBalancer' | 'Headless';
+
+/** Per-service settings from the `x-tycho` extension or Kompose's `kompose.*` labels. */
+export interface ServiceSettings {
+  readonly expose?: Setting<Exposure>;
+  readonly volumeSize?: Setting<string>;
+  readonly storageClass?: Setting<string>;
+  readonly controller?: Setting<'deployment' | 'daemonset' | 'statefulset'>;
+  readonly fsGroup?: Setting<number>;
+  readonly probe?: Setting<ProbeAction>;
+  readonly proxyRewrite?: Setting<{ readonly prefix?: string; readonly rewrite: string }>;
+}
+
+/** How a probe checks a container. */
+export type ProbeAction =
+  | { readonly type: 'exec'; readonly command: readonly string[] }
+  | { readonly type: 'http'; readonly path: string; readonly port: number }
+  | { readonly type: 'tcp'; readonly port: number };
+
+/** Where a bind mount's files live on Kubernetes (decided by the volumes pass). */
+export type BindPlacement =
+  | { readonly type: 'claim'; readonly claim: string; readonly subPath: string }
+  | { readonly type: 'hostPath' }
+  | { readonly type: 'emptyDir' };
+
+/** A volume's claim (decided by the volumes pass). */
+export interface ClaimSpec {
+  readonly size: string;
+  readonly accessMode: 'ReadWriteOnce' | 'ReadWriteMany';
+  readonly storageClass?: string;
 }
 
 export interface Traced {
@@ -19,7 +66,7 @@ export interface Traced {
 
 /** How the service runs: a long-running set of replicas, one per node, or to completion. */
 export type Workload =
-  | { readonly type: 'replicated'; readonly replicas: number }
+  | { readonly type: 'replicated'; readonly replicas: number; readonly stateful?: boolean }
   | { readonly type: 'global' }
   | { readonly type: 'job'; readonly restart: 'never' | 'on-failure'; readonly maxRetries?: number };
 
@@ -36,6 +83,13 @@ export interface Service extends Traced {
   readonly stopGracePeriodSeconds?: number;
   /** `platform: linux/arm64` → the node's operating system and architecture. */
   readonly platform?: { readonly os: string; readonly arch?: string };
+  readonly settings: ServiceSettings;
+  /** The networks the service is attached to (`default` when none is named). */
+  readonly networks: readonly string[];
+  /** How the Service is exposed (decided by the ports pass). */
+  readonly exposure?: Exposure;
+  /** Extra annotations on the Service object (e.g. a proxy mapping). */
+  readonly serviceAnnotations?: Readonly<Record<string, string>>;
 }
 
 export interface Container {
@@ -49,6 +103,8 @@ export interface Container {
   readonly env: readonly EnvVar[];
   readonly mounts: readonly Mount[];
   readonly healthcheck?: Healthcheck;
+  /** Liveness/readiness/startup checks (decided by the probes pass from `healthcheck` and settings). */
+  readonly probes?: Probes;
   readonly resources: Resources;
   readonly security: Security;
   readonly tty: boolean;
@@ -100,6 +156,7 @@ export interface BindMount extends Traced {
   readonly source: string;
   readonly target: string;
   readonly readOnly: boolean;
+  readonly placement?: BindPlacement;
 }
 
 export interface TmpfsMount extends Traced {
@@ -125,6 +182,19 @@ export interface Healthcheck extends Traced {
   readonly startPeriodSeconds?: number;
 }
 
+export interface ProbeTiming {
+  readonly periodSeconds: number;
+  readonly timeoutSeconds: number;
+  readonly failureThreshold: number;
+}
+
+export interface Probes {
+  readonly action: ProbeAction;
+  readonly timing: ProbeTiming;
+  /** Failures allowed while starting, when `start_period` asks for a grace time. */
+  readonly startupFailureThreshold?: number;
+}
+
 export interface Resources {
   /** CPU in millicores. */
   readonly cpuLimit?: number;
@@ -140,6 +210,14 @@ export interface Security {
   readonly runAsGroup?: number;
   readonly readOnlyRootFilesystem: boolean;
   readonly privileged: boolean;
+  /** `user: root` (a name, so no runAsUser): the compose file asks for root. */
+  readonly explicitRoot?: boolean;
+  /** Decided by the security pass: true where the user is known not to be root. */
+  readonly runAsNonRoot?: boolean;
+  readonly fsGroup?: number;
+  readonly hostNetwork: boolean;
+  readonly hostPID: boolean;
+  readonly hostIPC: boolean;
   readonly capAdd: readonly string[];
   readonly capDrop: readonly string[];
 }
@@ -150,6 +228,7 @@ export interface Volume extends Traced {
   readonly external: boolean;
   readonly externalName?: string;
   readonly labels: readonly KeyValue[];
+  readonly claim?: ClaimSpec;
 }
 
 /** A top-level config or secret: its content, already read. */

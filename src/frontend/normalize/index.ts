@@ -3,7 +3,7 @@ import type { Mount, Service, System } from '../../model/system.js';
 import { Codes } from '../codes.js';
 import type { LoadedProject } from '../load.js';
 import { entries, isMap, report, type NormalizeContext } from './reader.js';
-import { normalizeFileObjects, normalizeVolumes } from './resources.js';
+import { normalizeFileObjects, normalizeNetworks, normalizeVolumes } from './resources.js';
 import { normalizeService, type ServiceOptions } from './service.js';
 import { child } from '../tree.js';
 
@@ -25,6 +25,8 @@ export function normalizeProject(project: LoadedProject, opts: ServiceOptions, d
     volumes: normalizeVolumes(project.root),
     configs: normalizeFileObjects(project.root, 'configs', lookup, ctx),
     secrets: normalizeFileObjects(project.root, 'secrets', lookup, ctx),
+    networks: normalizeNetworks(project.root),
+    labels: {},
   };
   checkReferences(system, ctx);
   return system;

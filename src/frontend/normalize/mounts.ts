@@ -49,11 +49,17 @@ function readVolume(item: PNode, ctx: NormalizeContext): Mount[] {
   }
 }
 
-/** Host paths inside the project are kept relative, so output does not depend on the checkout's location. */
+/**
+ * Host paths under the project's parent folders are kept relative (`./data`, `../shared`), so
+ * output does not depend on the checkout's location; paths that share only `/` stay absolute.
+ */
 function hostPath(source: string, ctx: NormalizeContext): string {
   if (!isAbsolute(source)) return source;
   const rel = relative(ctx.projectDir, source);
-  return rel === '' ? '.' : rel.startsWith('..') ? source : `./${rel}`;
+  if (rel === '') return '.';
+  const ups = rel.split('/').filter((s) => s === '..').length;
+  if (ups >= ctx.projectDir.split('/').filter((s) => s !== '').length) return source;
+  return rel.startsWith('..') ? rel : `./${rel}`;
 }
 
 function fileMounts(node: PNode | undefined, type: 'config' | 'secret', ctx: NormalizeContext): FileMount[] {

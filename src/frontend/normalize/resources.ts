@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import type { FileObject, KeyValue, Volume } from '../../model/system.js';
+import type { FileObject, KeyValue, Network, Volume } from '../../model/system.js';
 import { Codes } from '../codes.js';
 import type { Lookup } from '../interpolate.js';
 import { asMap } from '../merge.js';
@@ -16,6 +16,12 @@ export function normalizeVolumes(root: PMap): Volume[] {
     labels: labels(child(def, 'labels')),
     pos,
   }));
+}
+
+/** Top-level `networks`, plus the `default` network compose always has. */
+export function normalizeNetworks(root: PMap): Network[] {
+  const declared = entries(child(root, 'networks')).map(([name, def, pos]) => ({ name, external: flag(child(def, 'external')), pos }));
+  return declared.some((n) => n.name === 'default') ? declared : [...declared, { name: 'default', external: false, pos: root.pos }];
 }
 
 function labels(node: PNode | undefined): KeyValue[] {

@@ -7,6 +7,7 @@ import { normalizeLabels, normalizeResources, normalizeWorkload } from './deploy
 import { normalizeEnvironment } from './environment.js';
 import { normalizeHealthcheck } from './healthcheck.js';
 import { normalizeMounts } from './mounts.js';
+import { normalizeSettings } from './settings.js';
 import { normalizePorts } from './ports.js';
 import { duration, entries, flag, report, strings, text, warn, type NormalizeContext } from './reader.js';
 
@@ -22,7 +23,7 @@ const HANDLED = new Set([
   'configs', 'secrets', 'working_dir', 'user', 'hostname', 'labels', 'deploy', 'scale', 'restart', 'healthcheck',
   'stdin_open', 'tty', 'read_only', 'cap_add', 'cap_drop', 'privileged', 'depends_on', 'networks', 'profiles',
   'stop_grace_period', 'extra_hosts', 'dns', 'dns_search', 'platform', 'pull_policy', 'cpus', 'mem_limit',
-  'mem_reservation', 'gpus', 'links', 'container_name',
+  'mem_reservation', 'gpus', 'links', 'container_name', 'network_mode', 'pid', 'ipc',
 ]);
 
 /** Keys under `deploy` that are mapped. */
@@ -52,13 +53,16 @@ export function normalizeService(name: string, svc: PMap, keyPos: PNode['pos'], 
     stdin: flag(child(svc, 'stdin_open')),
   };
   const platform = text(child(svc, 'platform'))?.split('/');
+  const labels = normalizeLabels(svc);
   return {
     name,
     pos: keyPos,
     workload: normalizeWorkload(svc, ctx),
     container,
     ports: normalizePorts(child(svc, 'ports'), child(svc, 'expose'), ctx),
-    annotations: normalizeLabels(svc),
+    annotations: labels.filter((l) => !l.key.startsWith('kompose.')),
+    settings: normalizeSettings(name, svc, labels, ctx),
+    networks: serviceNetworks(svc),
     hostname: text(child(svc, 'hostname')),
     hostAliases: hostAliases(child(svc, 'extra_hosts')),
     dns: { nameservers: strings(child(svc, 'dns')), searches: strings(child(svc, 'dns_search')) },
@@ -110,17 +114,38 @@ function normalizeSecurity(name: string, svc: PMap, ctx: NormalizeContext): Secu
   const user = text(child(svc, 'user'));
   const [uid, gid] = (user ?? '').split(':');
   const numeric = (s: string | undefined) => (s !== undefined && /^\d+$/.test(s) ? Number(s) : undefined);
-  if (user !== undefined && numeric(uid) === undefined) {
+  const explicitRoot = uid === 'root';
+  if (user !== undefined && numeric(uid) === undefined && !explicitRoot) {
     warn(ctx, Codes.unrepresentable, `\`user: ${user}\` of service \`${name}\` is a name; Kubernetes needs a numeric uid, so the image's user is kept`, child(svc, 'user')!);
   }
   return {
     runAsUser: numeric(uid),
+    ...(explicitRoot ? { explicitRoot } : {}),
     runAsGroup: numeric(gid),
     readOnlyRootFilesystem: flag(child(svc, 'read_only')),
     privileged: flag(child(svc, 'privileged')),
     capAdd: strings(child(svc, 'cap_add')),
     capDrop: strings(child(svc, 'cap_drop')),
+    hostNetwork: hostNamespace(name, svc, 'network_mode', ctx),
+    hostPID: hostNamespace(name, svc, 'pid', ctx),
+    hostIPC: hostNamespace(name, svc, 'ipc', ctx),
   };
+}
+
+/** `network_mode`/`pid`/`ipc: host` share the node's namespace; other modes have no equivalent. */
+function hostNamespace(name: string, svc: PMap, key: string, ctx: NormalizeContext): boolean {
+  const mode = text(child(svc, key));
+  if (mode === undefined || mode === 'host') return mode === 'host';
+  const shared = key === 'network_mode' && (mode === 'bridge' || mode === 'default');
+  if (!shared) warn(ctx, Codes.droppedKey, `\`${key}: ${mode}\` of service \`${name}\` has no Kubernetes equivalent and is dropped`, child(svc, key)!);
+  return false;
+}
+
+/** The networks a service joins: compose attaches it to `default` when it names none. */
+function serviceNetworks(svc: PMap): string[] {
+  const node = child(svc, 'networks');
+  const names = node?.kind === 'map' ? [...node.entries.keys()] : strings(node);
+  return names.length > 0 ? names : ['default'];
 }
 
 function hostAliases(node: PNode | undefined): HostAlias[] {

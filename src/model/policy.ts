@@ -1,0 +1,60 @@
+import type { Exposure } from './system.js';
+
+/** What a platform team allows and prefers; read from `tycho.policy.yaml` and CLI flags. */
+export interface Policy {
+  readonly ports: { readonly defaultType: Exposure };
+  readonly volumes: {
+    readonly size: string;
+    readonly accessMode: 'ReadWriteOnce' | 'ReadWriteMany';
+    readonly storageClass?: string;
+    /** A named volume mounted by several services: warn, or ask for ReadWriteMany. */
+    readonly shared: 'warn' | 'rwx';
+    /** Bind mounts: a sub-path of one project claim, the node's path, an empty directory, or an error. */
+    readonly binds: 'claim' | 'hostPath' | 'emptyDir' | 'reject';
+    readonly bindClaimSize: string;
+    /** Host paths binds may use, relative to the project directory or absolute. */
+    readonly allowedHostRoots: readonly string[];
+  };
+  readonly security: {
+    readonly allowPrivileged: boolean;
+    readonly allowHostNamespaces: boolean;
+    /** Capabilities beyond the restricted profile's NET_BIND_SERVICE that cap_add may add. */
+    readonly allowedCapabilities: readonly string[];
+    /** `true`: runAsNonRoot unless the compose file says the user is root; `false`: only for known non-root users. */
+    readonly requireNonRoot: boolean;
+    readonly fsGroup?: number;
+  };
+  readonly networks: { readonly policies: boolean };
+  readonly proxy: {
+    /** Handlebars template of the public path prefix. */
+    readonly prefix: string;
+    readonly output: 'ambassador' | 'ingress' | 'httproute';
+  };
+}
+
+/** The defaults: restricted Pod Security Standard, nothing exposed beyond the cluster. */
+export const DEFAULT_POLICY: Policy = {
+  ports: { defaultType: 'ClusterIP' },
+  volumes: {
+    size: '1Gi',
+    accessMode: 'ReadWriteOnce',
+    shared: 'warn',
+    binds: 'claim',
+    bindClaimSize: '1Gi',
+    allowedHostRoots: ['.'],
+  },
+  security: { allowPrivileged: false, allowHostNamespaces: false, allowedCapabilities: [], requireNonRoot: true },
+  networks: { policies: false },
+  proxy: { prefix: '/private/{{app}}/{{username}}/{{sid}}/', output: 'ambassador' },
+};
+
+/** Policy sections, each partly given. */
+export type PolicyOverrides = { readonly [S in keyof Policy]?: Partial<Policy[S]> };
+
+/** `overrides` over `base`, section by section, key by key. */
+export function mergePolicy(base: Policy, overrides: PolicyOverrides | undefined): Policy {
+  if (!overrides) return base;
+  const out: Record<string, unknown> = {};
+  for (const [section, values] of Object.entries(base)) out[section] = { ...values, ...overrides[section as keyof Policy] };
+  return out as unknown as Policy;
+}

@@ -1,0 +1,14 @@
+import { labelsPass } from './labels.js';
+import type { Pass } from './pass.js';
+import { portsPass } from './ports.js';
+import { probesPass } from './probes.js';
+import { resourcesPass } from './resources.js';
+import { securityPass } from './security.js';
+import { volumesPass } from './volumes.js';
+
+export { runPasses, type Pass, type PassOptions } from './pass.js';
+
+/** The policy passes, in the order they run. */
+export function defaultPasses(): Pass[] {
+  return [resourcesPass(), portsPass(), volumesPass(), securityPass(), probesPass(), labelsPass()];
+}

@@ -1,0 +1,23 @@
+import { createHash } from 'node:crypto';
+import { systemLabels } from '../emit/system-labels.js';
+import type { Pass } from './pass.js';
+
+/**
+ * The labels every object carries: executor, app, system id and user. Without `--sid` the id
+ * is derived from the project name, so compiling stays deterministic.
+ */
+export function labelsPass(): Pass {
+  return {
+    name: 'labels',
+    run: (system, ctx) => {
+      const sid = ctx.options.sid ?? createHash('sha256').update(system.name).digest('hex').slice(0, 12);
+      const username = ctx.options.username ? labelValue(ctx.options.username) : undefined;
+      return { ...system, labels: systemLabels({ app: system.name, sid, ...(username ? { username } : {}) }) };
+    },
+  };
+}
+
+/** Label values: up to 63 of letters, digits, `-`, `_`, `.`, alphanumeric at both ends. */
+function labelValue(value: string): string {
+  return value.replace(/[^A-Za-z0-9_.-]+/g, '-').slice(0, 63).replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g, '');
+}

@@ -1,0 +1,38 @@
+import type { Diagnostic, SourcePos } from '../diagnostics.js';
+import type { Policy } from '../model/policy.js';
+import type { System } from '../model/system.js';
+
+/** Options that are not policy: who launches the system and under which id. */
+export interface PassOptions {
+  readonly sid?: string;
+  readonly username?: string;
+  /** Handlebars templates overriding the built-in ones, by file name. */
+  readonly templates?: ReadonlyMap<string, string>;
+}
+
+export interface PassContext {
+  readonly policy: Policy;
+  readonly options: PassOptions;
+  error(code: string, message: string, pos?: SourcePos): void;
+  warn(code: string, message: string, pos?: SourcePos): void;
+}
+
+/** One policy decision over the model: pure, no I/O, returns the changed system. */
+export interface Pass {
+  readonly name: string;
+  run(system: System, ctx: PassContext): System;
+}
+
+/** Runs the passes in order; every diagnostic is tagged with the pass that reported it. */
+export function runPasses(system: System, passes: readonly Pass[], policy: Policy, options: PassOptions, diagnostics: Diagnostic[]): System {
+  return passes.reduce((current, pass) => {
+    const report = (severity: Diagnostic['severity']) => (code: string, message: string, pos?: SourcePos) =>
+      diagnostics.push({ severity, code, message, ...(pos ? { pos } : {}), source: pass.name });
+    return pass.run(current, { policy, options, error: report('error'), warn: report('warning') });
+  }, system);
+}
+
+/** A copy of `system` with each service replaced by `fn(service)`. */
+export function mapServices(system: System, fn: (svc: System['services'][number]) => System['services'][number]): System {
+  return { ...system, services: system.services.map(fn) };
+}

@@ -37,11 +37,16 @@ export function loadPolicy(file: string | undefined, projectDir: string, diagnos
       diagnostics.push({
         severity: 'error',
         code: Codes.invalidPolicy,
-        message: extra.length > 0 ? `unknown policy key \`${dottedPath([...segs, ...extra])}\`` : `policy \`${dottedPath(segs)}\` ${e.message}`,
+        message: extra.length > 0 ? `unknown policy key \`${dottedPath([...segs, ...extra])}\`` : `policy \`${dottedPath(segs)}\` ${e.message}${allowed(e.params)}`,
         pos: at?.keyPos ?? at?.node.pos ?? parsed.root.pos,
       });
     }
     return DEFAULT_POLICY;
   }
   return mergePolicy(DEFAULT_POLICY, plain as PolicyOverrides);
+}
+
+function allowed(params: Record<string, unknown>): string {
+  const values = params['allowedValues'];
+  return Array.isArray(values) ? `: ${values.join(', ')}` : '';
 }

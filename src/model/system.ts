@@ -174,8 +174,8 @@ export interface FileMount extends Traced {
 }
 
 export interface Healthcheck extends Traced {
-  /** Exec form; a shell command is `['/bin/sh', '-c', cmd]`. */
-  readonly command: readonly string[];
+  /** Exec form; a shell command is `['/bin/sh', '-c', cmd]`. Absent: the image's own check, timings only. */
+  readonly command?: readonly string[];
   readonly intervalSeconds?: number;
   readonly timeoutSeconds?: number;
   readonly retries?: number;

@@ -24,7 +24,7 @@ function seconds(value: number | undefined, fallback: number): number {
 
 function probesFor(svc: Service): Probes | undefined {
   const hc: Healthcheck | undefined = svc.container.healthcheck;
-  const action: ProbeAction | undefined = svc.settings.probe?.value ?? (hc ? { type: 'exec', command: hc.command } : undefined);
+  const action: ProbeAction | undefined = svc.settings.probe?.value ?? (hc?.command ? { type: 'exec', command: hc.command } : undefined);
   if (!action) return undefined;
   const periodSeconds = seconds(hc?.intervalSeconds, DEFAULTS.interval);
   const failureThreshold = Math.max(1, hc?.retries ?? DEFAULTS.retries);

@@ -38,7 +38,8 @@ function secure(svc: Service, ctx: PassContext): Security {
   });
   const root = s.runAsUser === 0 || s.explicitRoot === true;
   if (root) ctx.warn(Codes.beyondRestricted, `${where} runs as root, which the restricted Pod Security Standard forbids`, pos);
-  const runAsNonRoot = !root && (ctx.policy.security.requireNonRoot || (s.runAsUser ?? 0) > 0);
+  // A privileged container asked for more than restricted; forcing a non-root user would break it.
+  const runAsNonRoot = !root && !privileged && (ctx.policy.security.requireNonRoot || (s.runAsUser ?? 0) > 0);
   const fsGroup = svc.settings.fsGroup?.value ?? ctx.policy.security.fsGroup;
   return {
     ...s,

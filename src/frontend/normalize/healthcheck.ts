@@ -8,19 +8,18 @@ export function normalizeHealthcheck(svc: PNode, ctx: NormalizeContext): Healthc
   if (!hc || flag(child(hc, 'disable'))) return undefined;
   const test = child(hc, 'test');
   const words = test?.kind === 'seq' ? strings(test) : undefined;
-  let command: string[];
+  let command: string[] | undefined;
   if (words) {
     const [form, ...rest] = words;
     if (form === 'NONE') return undefined;
     command = form === 'CMD' ? rest : form === 'CMD-SHELL' ? ['/bin/sh', '-c', rest.join(' ')] : words;
   } else {
     const shell = text(test);
-    if (!shell) return undefined;
-    command = ['/bin/sh', '-c', shell];
+    command = shell ? ['/bin/sh', '-c', shell] : undefined;
   }
   const retries = text(child(hc, 'retries'));
   return {
-    command,
+    ...(command ? { command } : {}),
     intervalSeconds: duration(hc, 'interval', ctx),
     timeoutSeconds: duration(hc, 'timeout', ctx),
     startPeriodSeconds: duration(hc, 'start_period', ctx),

@@ -31,6 +31,10 @@ export function kwokArgs(kubeconfig: string, configFile: string): string[] {
     '--config', configFile,
     '--kubeconfig', kubeconfig,
     '--manage-all-nodes=false',
+    // Renew a Lease per node, as kubelets do. Without one, the node controller sees no heartbeat
+    // between kwok's status updates (~50s apart, the default grace period), marks the nodes
+    // NotReady for a moment and every pod on them NotReady for good.
+    '--node-lease-duration-seconds=40',
     `--manage-nodes-with-annotation-selector=${KWOK_NODE_ANNOTATION.key}=${KWOK_NODE_ANNOTATION.value}`,
   ];
 }

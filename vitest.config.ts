@@ -1,9 +1,20 @@
 import { defineConfig } from 'vitest/config';
 
+// One run, two projects: the unit tests first, then the tests against a real cluster, which
+// start one cluster per file and must not overlap each other (or the unit tests) on a small CI machine.
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    exclude: ['test/cluster/**'],
     reporters: ['default', './test/summary-reporter.ts'],
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['test/**/*.test.ts'],
+          exclude: ['test/cluster/**', 'test/**/*.cluster.test.ts'],
+          sequence: { groupOrder: 0 },
+        },
+      },
+      './test/cluster/vitest.config.ts',
+    ],
   },
 });

@@ -1,5 +1,11 @@
 import { Command, CommanderError } from 'commander';
+import { applyCommand } from './apply-command.js';
 import { compileCommand } from './compile-command.js';
+import { downCommand } from './down-command.js';
+import { modifyCommand } from './modify-command.js';
+import { scaleCommand } from './scale-command.js';
+import { statusCommand } from './status-command.js';
+import { upCommand } from './up-command.js';
 import { ExitCode, type Io } from './io.js';
 
 /** The `tychoc` program; usage errors come back as exit code 2 instead of exiting. */
@@ -11,6 +17,12 @@ export function buildProgram(io: Io, version: string): Command {
     .configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) })
     .exitOverride();
   program.addCommand(compileCommand(io).exitOverride().configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) }));
+  program.addCommand(upCommand(io, version));
+  program.addCommand(applyCommand(io, version));
+  program.addCommand(statusCommand(io));
+  program.addCommand(downCommand(io));
+  program.addCommand(scaleCommand(io));
+  program.addCommand(modifyCommand(io));
   return program;
 }
 

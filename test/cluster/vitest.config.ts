@@ -1,11 +1,13 @@
 import { fileURLToPath } from 'node:url';
-import { defineConfig } from 'vitest/config';
+import { defineProject } from 'vitest/config';
 
-/** Runs only the real-cluster tests: `npx vitest run --config test/cluster/vitest.config.ts`. */
-export default defineConfig({
+/** The real-cluster tests (harness and executor); `npm test` runs them after the unit tests, `npm run test:cluster` alone. */
+export default defineProject({
   test: {
+    name: 'cluster',
     root: fileURLToPath(new URL('../..', import.meta.url)),
-    include: ['test/cluster/**/*.test.ts'],
+    include: ['test/cluster/**/*.test.ts', 'test/**/*.cluster.test.ts'],
+    sequence: { groupOrder: 1 },
     // Each file starts its own cluster; on a 2-core machine they must not overlap.
     fileParallelism: false,
     // Child processes (not worker threads), so the harness's exit hooks can kill the cluster.

@@ -1,0 +1,106 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import type { ClusterError, FailureKind } from '../executor/errors.js';
+import type { Kube } from '../executor/systems.js';
+import { ExitCode, type Io } from './io.js';
+
+/** Flags every command that talks to a cluster has. */
+export interface ClusterFlags {
+  kubeconfig?: string;
+  context?: string;
+  namespace?: string;
+  output: 'table' | 'json';
+}
+
+/**
+ * Exit codes of the cluster commands, beyond compile's 0/1/2; documented in the README.
+ * 3 cannot connect, 4 not allowed, 5 conflict, 6 rejected by the server, 7 not found,
+ * 8 did not become ready, 9 other server error.
+ */
+const EXIT: Record<FailureKind, number> = {
+  config: 3,
+  unreachable: 3,
+  unauthorized: 4,
+  forbidden: 4,
+  conflict: 5,
+  invalid: 6,
+  quota: 6,
+  notFound: 7,
+  timeout: 8,
+  failed: 8,
+  server: 9,
+};
+
+/** The exit code for a failure. */
+export function exitCodeFor(kind: FailureKind): ExitCode {
+  return EXIT[kind] as ExitCode;
+}
+
+/** A new command with the connection flags (--kubeconfig, --context, -n) and `-o table|json`. */
+export function clusterCommand(io: Io, name: string): Command {
+  return new Command(name)
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) })
+    .option('--kubeconfig <file>', 'kubeconfig file (default: KUBECONFIG, ~/.kube/config, or the pod\'s service account)')
+    .option('--context <name>', 'kubeconfig context (default: the current one)')
+    .addOption(new Option('-o, --output <format>', 'output format').choices(['table', 'json']).default('table'));
+}
+
+/**
+ * Connects, runs `fn`, and turns a ClusterError into one `tychoc: ...` line and its exit code.
+ * The client library is imported only here, so that `compile` never pays for loading it.
+ */
+export async function withCluster(io: Io, flags: ClusterFlags, fn: (kube: Kube) => Promise<ExitCode>): Promise<ExitCode> {
+  const { connect } = await import('../executor/kubeconfig.js');
+  const { ClusterError: Failure } = await import('../executor/errors.js');
+  let kube: Kube | undefined;
+  try {
+    kube = await connect({ kubeconfig: flags.kubeconfig, context: flags.context, env: io.env, cwd: io.cwd });
+    return await fn(kube);
+  } catch (e) {
+    if (!(e instanceof Failure)) throw e;
+    io.stderr(`tychoc: ${oneLine(e)}\n`);
+    return exitCodeFor(e.kind);
+  } finally {
+    kube?.client.close();
+  }
+}
+
+function oneLine(e: ClusterError): string {
+  return e.message.replace(/\s*\n\s*/g, ' ');
+}
+
+/** Parses `90`, `90s`, `5m`, `1h` into milliseconds (a bare number is seconds). */
+export function parseDuration(value: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value.trim());
+  if (!m) throw new InvalidArgumentError('expected a duration such as 90s, 5m or 1h');
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(m[2] ?? 's') as 'ms' | 's' | 'm' | 'h'];
+  return Math.round(Number(m[1]) * unit);
+}
+
+/** Parses a non-negative integer argument. */
+export function parseCount(value: string): number {
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError('expected a whole number');
+  return Number(value);
+}
+
+/** Parses a system id argument. */
+export function parseSid(value: string): string {
+  if (!/^[a-z0-9]{1,63}$/.test(value)) throw new InvalidArgumentError('a system id is lowercase letters and digits (see tychoc status)');
+  return value;
+}
+
+/** Left-aligned columns separated by two spaces, as kubectl prints them. */
+export function table(rows: readonly (readonly string[])[]): string {
+  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
+  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd() + '\n').join('');
+}
+
+/** How long ago, as kubectl shows ages: 45s, 12m, 3h, 5d. */
+export function age(since: string, now = Date.now()): string {
+  const s = Math.max(0, Math.floor((now - Date.parse(since)) / 1000));
+  if (Number.isNaN(s)) return '?';
+  if (s < 120) return `${s}s`;
+  if (s < 7200) return `${Math.floor(s / 60)}m`;
+  if (s < 172_800) return `${Math.floor(s / 3600)}h`;
+  return `${Math.floor(s / 86_400)}d`;
+}

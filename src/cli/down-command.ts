@@ -1,0 +1,40 @@
+import type { Command } from 'commander';
+import { takeDown, type DownResult } from '../executor/delete.js';
+import { clusterCommand, parseDuration, parseSid, withCluster, type ClusterFlags } from './cluster-options.js';
+import { ExitCode, type Io } from './io.js';
+
+interface DownFlags extends ClusterFlags {
+  volumes?: boolean;
+  timeout: number;
+}
+
+/** `tychoc down SID...`: delete systems, and nothing else. */
+export function downCommand(io: Io): Command {
+  return clusterCommand(io, 'down')
+    .description('delete every object of the given systems (and only those) and wait until they are gone')
+    .argument('<sid...>', 'system ids (see tychoc status)', (v: string, prev: string[] = []) => [...prev, parseSid(v)])
+    .option('-n, --namespace <namespace>', 'look for the systems only in this namespace')
+    .option('--volumes', 'also delete the systems\' volume claims (default: keep them and their data)')
+    .option('--timeout <duration>', 'how long to wait for the objects to be gone', parseDuration, 120_000)
+    .action(async (sids: string[], flags: DownFlags) => {
+      io.exit(
+        await withCluster(io, flags, async (kube) => {
+          const results: Record<string, DownResult> = {};
+          for (const sid of sids) {
+            results[sid] = await takeDown(kube, { sid, namespace: flags.namespace, volumes: !!flags.volumes, timeoutMs: flags.timeout });
+            if (flags.output !== 'json') io.stdout(describe(sid, results[sid]!));
+          }
+          if (flags.output === 'json') io.stdout(`${JSON.stringify(results, null, 2)}\n`);
+          return ExitCode.ok;
+        }),
+      );
+    });
+}
+
+function describe(sid: string, r: DownResult): string {
+  let text = `system ${sid}: deleted ${r.deleted.length} object(s)`;
+  if (r.namespaces.deleted.length) text += ` and namespace ${r.namespaces.deleted.join(', ')}`;
+  if (r.keptClaims.length) text += `; kept ${r.keptClaims.join(', ')} (--volumes deletes them)`;
+  if (r.namespaces.kept.length) text += `; kept namespace ${r.namespaces.kept.join(', ')}, which holds them`;
+  return `${text}\n`;
+}

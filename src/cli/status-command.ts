@@ -1,0 +1,56 @@
+import type { Command } from 'commander';
+import { systemStatus, type ServiceStatus, type SystemStatus } from '../executor/status.js';
+import { age, clusterCommand, exitCodeFor, parseSid, table, withCluster, type ClusterFlags } from './cluster-options.js';
+import { ExitCode, type Io } from './io.js';
+
+interface StatusFlags extends ClusterFlags {
+  terse?: boolean;
+}
+
+/** `tychoc status [SID]`: the systems on the cluster, service by service. */
+export function statusCommand(io: Io): Command {
+  return clusterCommand(io, 'status')
+    .description('show systems (all visible, or one): replicas, pods, restarts and ports per service')
+    .argument('[sid]', 'only this system', parseSid)
+    .option('-n, --namespace <namespace>', 'only systems in this namespace (default: all namespaces you may list)')
+    .option('--terse', 'one line per system')
+    .action(async (sid: string | undefined, flags: StatusFlags) => {
+      io.exit(
+        await withCluster(io, flags, async (kube) => {
+          const systems = await systemStatus(kube, { sid, namespace: flags.namespace });
+          if (sid && systems.length === 0) {
+            io.stderr(`tychoc: no system with id ${sid}\n`);
+            return exitCodeFor('notFound');
+          }
+          if (flags.output === 'json') io.stdout(`${JSON.stringify(systems, null, 2)}\n`);
+          else if (systems.length === 0) io.stdout('no systems\n');
+          else io.stdout(flags.terse ? terse(systems) : systems.map(detailed).join('\n'));
+          return ExitCode.ok;
+        }),
+      );
+    });
+}
+
+const readyOf = (s: ServiceStatus) => `${s.ready}/${s.desired}`;
+
+function terse(systems: readonly SystemStatus[]): string {
+  const rows = systems.map((s) => {
+    const ready = s.services.filter((v) => v.rolledOut).length;
+    return [s.name, s.sid, s.namespace, `${ready}/${s.services.length}`, age(s.created)];
+  });
+  return table([['SYSTEM', 'SID', 'NAMESPACE', 'READY', 'AGE'], ...rows]);
+}
+
+function detailed(s: SystemStatus): string {
+  const head = `system ${s.name} (sid ${s.sid}) in namespace ${s.namespace}, ${age(s.created)} old${s.username ? `, user ${s.username}` : ''}\n`;
+  const rows = s.services.map((v) => [
+    v.name,
+    v.kind,
+    readyOf(v),
+    Object.entries(v.pods).map(([phase, n]) => `${phase}:${n}`).join(',') || '-',
+    String(v.restarts),
+    v.ports.map((p) => `${p.port}${p.nodePort ? `:${p.nodePort}` : ''}/${p.protocol}`).join(',') || '-',
+    age(v.created),
+  ]);
+  return head + table([['SERVICE', 'KIND', 'READY', 'PODS', 'RESTARTS', 'PORTS', 'AGE'], ...rows]);
+}

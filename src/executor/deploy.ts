@@ -1,0 +1,170 @@
+import type { Manifest } from '../emit/chart.js';
+import { labelSystem, SID_LABEL, systemLabels, type SystemIdentity } from '../emit/system-labels.js';
+import { resolveTargets, serverSideApply, type Applied, type ApplyMode, type Outcome, type Target } from './apply.js';
+import { applySetId, PART_OF_LABEL, parentGroupKinds, parentObject, systemBaseName } from './applyset.js';
+import { ApiError, ApplyError, ClusterError, asClusterError } from './errors.js';
+import { withNamespaceLock } from './lock.js';
+import { checkOwnership } from './ownership.js';
+import { prune } from './prune.js';
+import { groupKind } from './rest-mapping.js';
+import { rollBack, type Created } from './rollback.js';
+import type { KubeObject } from './kube-client.js';
+import { findSystems, newSid, type Kube, type SystemRef } from './systems.js';
+
+/** What to deploy, where, and how. */
+export interface DeployOptions extends ApplyMode {
+  readonly app: string;
+  readonly manifests: readonly Manifest[];
+  /** Update this existing system, wherever it is, instead of creating one. */
+  readonly sid?: string;
+  /** The id a new system gets (default: a fresh one). */
+  readonly newSid?: string;
+  /** Without `sid`: update the project's system in the namespace if there is exactly one (`apply`). */
+  readonly reuse?: boolean;
+  /** Namespace of a new system, unless `namespacePerSystem`. */
+  readonly namespace: string;
+  /** Give a new system its own namespace `<project>-<sid>`. */
+  readonly namespacePerSystem: boolean;
+  readonly username?: string;
+  /** `tychoc/<version>`, for the ApplySet parent. */
+  readonly tooling: string;
+  /** Leave what a failed attempt created instead of removing it. */
+  readonly keepPartial: boolean;
+  readonly onEvent?: (event: DeployEvent) => void;
+}
+
+/** Progress of a deployment, one object at a time. */
+export type DeployEvent =
+  | { readonly type: 'applied'; readonly ref: string; readonly outcome: Outcome }
+  | { readonly type: 'pruned' | 'released' | 'adopted'; readonly ref: string }
+  | { readonly type: 'waiting'; readonly holder: string };
+
+/** A finished deployment. */
+export interface DeployResult {
+  readonly system: SystemRef;
+  /** Whether a new system was made (rather than an existing one updated). */
+  readonly isNew: boolean;
+  readonly applied: readonly Applied[];
+  readonly pruned: readonly string[];
+}
+
+const LOCK_WAIT_MS = 120_000;
+
+/** Applies a system's manifests with server-side apply as an ApplySet, pruning what is no longer in it. */
+export async function deploy(kube: Kube, opts: DeployOptions): Promise<DeployResult> {
+  const { id, namespace, isNew } = await resolveSystem(kube, opts);
+  const ownNamespace = isNew && opts.namespacePerSystem;
+  // A dry run cannot put objects into a namespace that does not exist yet; they are validated in
+  // the context's namespace instead.
+  const applyNs = opts.dryRun && ownNamespace ? opts.namespace : namespace;
+  const parent = parentObject(id, applyNs, opts.tooling, []);
+  const setId = applySetId(parent.metadata.name, applyNs);
+  const members = labelSystem(opts.manifests, id).map((m) => withLabel(restamp(m, id.sid), PART_OF_LABEL, setId));
+  const targets = await resolveTargets(kube.mapper, members, applyNs);
+  const [parentTarget] = await resolveTargets(kube.mapper, [parent], applyNs);
+  const emit = opts.onEvent ?? (() => undefined);
+
+  const run = async (): Promise<DeployResult> => {
+    let step = '';
+    const created: Created[] = [];
+    const apply = async (t: Target, prior?: KubeObject): Promise<Applied> => {
+      step = `applying ${t.ref}`;
+      const a = await serverSideApply(kube.client, t, prior, opts);
+      if (a.outcome === 'created' && !opts.dryRun) created.push({ target: t, uid: a.object.metadata.uid ?? '' });
+      step = '';
+      return a;
+    };
+    try {
+      if (ownNamespace) {
+        const ns = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace, labels: systemLabels(id) } } as Manifest;
+        const [nsTarget] = await resolveTargets(kube.mapper, [ns], namespace);
+        emit({ type: 'applied', ref: nsTarget!.ref, outcome: (await apply(nsTarget!)).outcome });
+      } else {
+        await requireNamespace(kube, namespace);
+      }
+      const { existing, adopted } = ownNamespace ? { existing: new Map<string, KubeObject>(), adopted: [] } : await checkOwnership(kube.client, targets, id, namespace);
+      for (const ref of adopted) emit({ type: 'adopted', ref });
+      const priorParent = isNew ? undefined : await kube.client.getOrUndefined(parentTarget!.path);
+      const kinds = [...new Set(targets.map((t) => groupKind(t.type)))];
+      const allKinds = [...new Set([...parentGroupKinds(priorParent), ...kinds])];
+      // The parent first lists every kind old and new members have, so that an interrupted run can still be pruned.
+      const parentApplied = await apply(withKinds(parentTarget!, opts.tooling, id, applyNs, allKinds), priorParent);
+      const applied: Applied[] = [];
+      for (const t of targets) {
+        const a = await apply(t, existing.get(t.ref));
+        applied.push(a);
+        emit({ type: 'applied', ref: t.ref, outcome: a.outcome });
+      }
+      step = 'pruning';
+      const uids = new Set(applied.map((a) => a.object.metadata.uid ?? ''));
+      const result = isNew ? { deleted: [], released: [] } : await prune(kube, setId, applyNs, allKinds, uids, opts.dryRun);
+      for (const ref of result.deleted) emit({ type: 'pruned', ref });
+      for (const ref of result.released) emit({ type: 'released', ref });
+      if (allKinds.length !== kinds.length) await apply(withKinds(parentTarget!, opts.tooling, id, applyNs, kinds));
+      return { system: { ...id, namespace, parent: parentApplied.object }, isNew, applied, pruned: result.deleted };
+    } catch (e) {
+      if (step === '' && created.length === 0) throw e;
+      throw await failed(kube, asClusterError(e), step || 'deploying', created, opts.keepPartial);
+    }
+  };
+  if (opts.dryRun || ownNamespace) return run();
+  return withNamespaceLock(kube.client, namespace, `${id.app}-${id.sid}`, LOCK_WAIT_MS, run, (holder) => emit({ type: 'waiting', holder }));
+}
+
+async function resolveSystem(kube: Kube, opts: DeployOptions): Promise<{ id: SystemIdentity; namespace: string; isNew: boolean }> {
+  const found = opts.sid
+    ? await findSystems(kube, { sid: opts.sid })
+    : opts.reuse && !opts.namespacePerSystem
+      ? await findSystems(kube, { app: opts.app, namespace: opts.namespace })
+      : [];
+  if (opts.sid && found.length === 0) throw new ClusterError('notFound', `no system with id ${opts.sid} (see tychoc status)`);
+  if (found.length > 1) {
+    throw new ClusterError('conflict', `namespace ${opts.namespace} has ${found.length} systems of project ${opts.app} (${found.map((s) => s.sid).join(', ')}); choose one with --sid`);
+  }
+  const [system] = found;
+  if (system) {
+    if (system.app !== opts.app.slice(0, 63)) throw new ClusterError('conflict', `system ${system.sid} runs project ${system.app}, not ${opts.app}`);
+    return { id: { app: opts.app, sid: system.sid, username: opts.username ?? system.username }, namespace: system.namespace, isNew: false };
+  }
+  const id = { app: opts.app, sid: opts.newSid ?? newSid(), username: opts.username };
+  return { id, namespace: opts.namespacePerSystem ? systemBaseName(id) : opts.namespace, isNew: true };
+}
+
+async function requireNamespace(kube: Kube, namespace: string): Promise<void> {
+  try {
+    if (await kube.client.getOrUndefined(`/api/v1/namespaces/${encodeURIComponent(namespace)}`)) return;
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 403) return; // may not read namespaces; applying will tell
+    throw e;
+  }
+  throw new ClusterError('notFound', `namespace ${namespace} does not exist; create it or use --namespace-per-system`);
+}
+
+function withKinds(parent: Target, tooling: string, id: SystemIdentity, namespace: string, kinds: string[]): Target {
+  return { ...parent, manifest: parentObject(id, namespace, tooling, kinds) };
+}
+
+async function failed(kube: Kube, error: ClusterError, ref: string, created: readonly Created[], keepPartial: boolean): Promise<ApplyError> {
+  const cause = error instanceof ApiError && error.status === 409 && /conflict/i.test(error.message)
+    ? new ClusterError('conflict', `${error.message} (another field manager changed these fields; --force-conflicts takes them over)`)
+    : error;
+  const refs = created.map((c) => c.target.ref);
+  if (keepPartial) return new ApplyError(cause, ref, [], refs);
+  const { removed, kept } = await rollBack(kube, created);
+  return new ApplyError(cause, ref, removed, kept);
+}
+
+function withLabel(m: Manifest, key: string, value: string): Manifest {
+  const metadata = m.metadata as Manifest['metadata'] & { labels?: Record<string, string> };
+  return { ...m, metadata: { ...metadata, labels: { ...metadata.labels, [key]: value } } as Manifest['metadata'] };
+}
+
+/** Precompiled manifests carry the id they were compiled with, wherever a selector names it (e.g. NetworkPolicy pod selectors). */
+function restamp(m: Manifest, sid: string): Manifest {
+  const walk = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(walk);
+    if (v === null || typeof v !== 'object') return v;
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, k === SID_LABEL && typeof x === 'string' ? sid : walk(x)]));
+  };
+  return walk(m) as Manifest;
+}

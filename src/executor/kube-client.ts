@@ -1,0 +1,131 @@
+import http from 'node:http';
+import https from 'node:https';
+import { ApiError, ClusterError } from './errors.js';
+
+/** Fills in TLS material and credentials for one request (from the kubeconfig); sets `agent` only for a proxy. */
+export type Authorize = (options: https.RequestOptions) => Promise<void>;
+
+/** One API request; objects are sent as JSON, strings as they are. */
+export interface KubeRequest {
+  readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  readonly path: string;
+  readonly query?: Readonly<Record<string, string | undefined>>;
+  readonly body?: unknown;
+  readonly contentType?: string;
+}
+
+/** A JSON object as the API server returns it. */
+export type KubeObject = {
+  apiVersion?: string;
+  kind?: string;
+  metadata: {
+    name: string;
+    namespace?: string;
+    uid?: string;
+    resourceVersion?: string;
+    creationTimestamp?: string;
+    deletionTimestamp?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+  };
+} & Record<string, any>;
+
+const TIMEOUT_MS = 30_000;
+
+/**
+ * A minimal Kubernetes API client over node:https. Bodies go to the server exactly as given: the
+ * typed clients of @kubernetes/client-node drop fields they do not know, which would hide typos.
+ */
+export class KubeClient {
+  private readonly agent: http.Agent;
+
+  constructor(
+    /** The API server's base URL (may carry a path prefix behind a proxy). */
+    readonly server: string,
+    private readonly authorize: Authorize,
+  ) {
+    const secure = server.startsWith('https:');
+    this.agent = secure ? new https.Agent({ keepAlive: true }) : new http.Agent({ keepAlive: true });
+  }
+
+  /** Sends a request and returns the parsed body; an error status becomes an ApiError. */
+  async request<T = any>(req: KubeRequest): Promise<{ status: number; body: T }> {
+    const url = new URL(this.server.replace(/\/+$/, '') + req.path);
+    for (const [k, v] of Object.entries(req.query ?? {})) if (v !== undefined) url.searchParams.set(k, v);
+    const payload = req.body === undefined ? undefined : typeof req.body === 'string' ? req.body : JSON.stringify(req.body);
+    const options: https.RequestOptions = {
+      method: req.method,
+      hostname: url.hostname.replace(/^\[|\]$/g, ''),
+      port: url.port,
+      path: url.pathname + url.search,
+      headers: { accept: 'application/json', 'user-agent': 'tychoc' },
+    };
+    try {
+      await this.authorize(options);
+    } catch (e) {
+      throw new ClusterError('config', `cannot get credentials from the kubeconfig: ${(e as Error).message}`, { cause: e });
+    }
+    options.agent ??= this.agent; // the kubeconfig's own agent when it goes through a proxy
+    if (payload !== undefined) {
+      options.headers = { ...options.headers, 'content-type': req.contentType ?? 'application/json', 'content-length': Buffer.byteLength(payload) };
+    }
+    const { status, text, json } = await this.send(url, options, payload);
+    if (status >= 200 && status < 300) return { status, body: json as T };
+    const message = typeof json?.message === 'string' ? json.message : text.trim().slice(0, 300) || `HTTP ${status}`;
+    throw new ApiError(status, json?.reason, message, `${req.method} ${url.pathname}`);
+  }
+
+  /** GET that returns undefined for 404 instead of throwing. */
+  async getOrUndefined<T = KubeObject>(path: string): Promise<T | undefined> {
+    try {
+      return (await this.request<T>({ method: 'GET', path })).body;
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 404) return undefined;
+      throw e;
+    }
+  }
+
+  /** Closes idle keep-alive connections so that the process can exit. */
+  close(): void {
+    this.agent.destroy();
+  }
+
+  private send(url: URL, options: https.RequestOptions, payload: string | undefined): Promise<{ status: number; text: string; json: any }> {
+    const transport = url.protocol === 'https:' ? https : http;
+    return new Promise((resolve, reject) => {
+      const req = transport.request(options, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('error', (e) => reject(unreachable(this.server, e)));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          let json: any;
+          try {
+            json = text ? JSON.parse(text) : undefined;
+          } catch {
+            json = undefined;
+          }
+          resolve({ status: res.statusCode ?? 0, text, json });
+        });
+      });
+      req.setTimeout(TIMEOUT_MS, () => req.destroy(Object.assign(new Error(`no answer within ${TIMEOUT_MS / 1000}s`), { code: 'ETIMEDOUT' })));
+      req.on('error', (e) => reject(unreachable(this.server, e)));
+      req.end(payload);
+    });
+  }
+}
+
+const REASONS: Record<string, string> = {
+  ECONNREFUSED: 'connection refused',
+  ENOTFOUND: 'host not found',
+  EAI_AGAIN: 'host not found (DNS)',
+  ETIMEDOUT: 'timed out',
+  EHOSTUNREACH: 'host unreachable',
+  ENETUNREACH: 'network unreachable',
+  ECONNRESET: 'connection reset',
+};
+
+function unreachable(server: string, e: Error & { code?: string }): ClusterError {
+  const why = (e.code && REASONS[e.code]) ?? (e.code?.includes('CERT') || e.code?.includes('SIGNATURE') ? `TLS: ${e.message}` : e.message);
+  return new ClusterError('unreachable', `cannot reach the API server at ${server}: ${why}`, { cause: e });
+}

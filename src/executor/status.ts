@@ -1,0 +1,110 @@
+import { SID_LABEL } from '../emit/system-labels.js';
+import { APPLYSET_ID_LABEL } from './applyset.js';
+import type { KubeObject } from './kube-client.js';
+import { listVisible } from './objects.js';
+import { objectRef, WORKLOAD_KINDS } from './rest-mapping.js';
+import { systemSelector, type Kube } from './systems.js';
+import { rolloutOf } from './wait.js';
+
+/** A port a service listens on; `nodePort` when it is also exposed on every node. */
+export interface PortStatus {
+  readonly port: number;
+  readonly protocol: string;
+  readonly nodePort?: number;
+}
+
+/** One compose service as it runs. */
+export interface ServiceStatus {
+  readonly name: string;
+  readonly kind: string;
+  /** Replicas wanted (completions for a Job, scheduled pods for a DaemonSet). */
+  readonly desired: number;
+  /** Replicas ready (succeeded pods for a Job). */
+  readonly ready: number;
+  readonly rolledOut: boolean;
+  /** Pod count by phase, e.g. `{ Running: 2 }`. */
+  readonly pods: Record<string, number>;
+  readonly restarts: number;
+  readonly ports: readonly PortStatus[];
+  readonly created: string;
+}
+
+/** One system and its services. */
+export interface SystemStatus {
+  readonly name: string;
+  readonly app: string;
+  readonly sid: string;
+  readonly namespace: string;
+  readonly username?: string;
+  readonly created: string;
+  readonly services: readonly ServiceStatus[];
+}
+
+const serviceName = (o: KubeObject) => o.metadata.labels?.['app.kubernetes.io/name'] ?? o.metadata.name;
+
+/** Status of every system visible (in `namespace`, or all namespaces), or of one system. */
+export async function systemStatus(kube: Kube, filter: { sid?: string; namespace?: string }): Promise<SystemStatus[]> {
+  const selector = systemSelector(filter.sid);
+  const list = async (apiVersion: string, kind: string, extra = '') =>
+    listVisible(kube.client, await kube.mapper.forKind(apiVersion, kind), selector + extra, filter.namespace, kube.defaultNamespace);
+  const workloadTypes = await Promise.all(WORKLOAD_KINDS.map((k) => kube.mapper.forKind(k === 'Job' ? 'batch/v1' : 'apps/v1', k)));
+  const [workloads, services, pods, parents] = await Promise.all([
+    Promise.all(workloadTypes.map((t) => listVisible(kube.client, t, selector, filter.namespace, kube.defaultNamespace).then((items) => items.map((o) => ({ ...o, kind: t.kind }))))).then((l) => l.flat()),
+    list('v1', 'Service'),
+    list('v1', 'Pod'),
+    list('v1', 'ConfigMap', `,${APPLYSET_ID_LABEL}`),
+  ]);
+  const key = (o: KubeObject) => `${o.metadata.namespace}/${o.metadata.labels?.[SID_LABEL]}`;
+  const systems = new Map<string, KubeObject[]>();
+  for (const o of [...parents, ...workloads]) systems.set(key(o), [...(systems.get(key(o)) ?? []), o]);
+  return [...systems.values()]
+    .map((objects) => {
+      const first = objects[0]!;
+      const labels = first.metadata.labels ?? {};
+      const mine = (o: KubeObject) => key(o) === key(first);
+      return {
+        name: labels['name'] ?? '',
+        app: labels['app-name'] ?? '',
+        sid: labels[SID_LABEL] ?? '',
+        namespace: first.metadata.namespace ?? '',
+        ...(labels['username'] ? { username: labels['username'] } : {}),
+        created: objects.map((o) => o.metadata.creationTimestamp ?? '').sort()[0] ?? '',
+        services: workloads
+          .filter(mine)
+          .map((w) => serviceStatus(w, services.filter(mine), pods.filter(mine)))
+          .sort((a, b) => a.name.localeCompare(b.name)),
+      };
+    })
+    .sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
+}
+
+function serviceStatus(w: KubeObject, services: KubeObject[], pods: KubeObject[]): ServiceStatus {
+  const name = serviceName(w);
+  const st = w['status'] ?? {};
+  const own = pods.filter((p) => serviceName(p) === name);
+  const phases: Record<string, number> = {};
+  for (const p of own) {
+    const phase = p.metadata.deletionTimestamp ? 'Terminating' : (p['status']?.phase ?? 'Unknown');
+    phases[phase] = (phases[phase] ?? 0) + 1;
+  }
+  const [desired, ready] =
+    w.kind === 'Job' ? [w['spec']?.completions ?? 1, st.succeeded ?? 0]
+    : w.kind === 'DaemonSet' ? [st.desiredNumberScheduled ?? 0, st.numberReady ?? 0]
+    : [w['spec']?.replicas ?? 1, st.readyReplicas ?? 0];
+  const svc = services.find((s) => serviceName(s) === name);
+  return {
+    name,
+    kind: w.kind!,
+    desired,
+    ready,
+    rolledOut: rolloutOf(objectRef({ group: '', kind: w.kind! }, w.metadata.name), w).done,
+    pods: phases,
+    restarts: own.reduce((n, p) => n + ((p['status']?.containerStatuses ?? []) as { restartCount?: number }[]).reduce((m, c) => m + (c.restartCount ?? 0), 0), 0),
+    ports: ((svc?.['spec']?.ports ?? []) as { port: number; protocol?: string; nodePort?: number }[]).map((p) => ({
+      port: p.port,
+      protocol: p.protocol ?? 'TCP',
+      ...(p.nodePort ? { nodePort: p.nodePort } : {}),
+    })),
+    created: w.metadata.creationTimestamp ?? '',
+  };
+}

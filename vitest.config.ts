@@ -5,6 +5,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     reporters: ['default', './test/summary-reporter.ts'],
+    // The cluster tests stop their clusters in afterAll hooks.
+    teardownTimeout: 60_000,
     projects: [
       {
         test: {

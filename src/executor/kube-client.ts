@@ -71,7 +71,8 @@ export class KubeClient {
     }
     const { status, text, json } = await this.send(url, options, payload);
     if (status >= 200 && status < 300) return { status, body: json as T };
-    const message = typeof json?.message === 'string' ? json.message : text.trim().slice(0, 300) || `HTTP ${status}`;
+    let message = typeof json?.message === 'string' ? json.message : text.trim().slice(0, 300) || `HTTP ${status}`;
+    if (status === 401) message += " (the cluster does not accept the kubeconfig's credentials)";
     throw new ApiError(status, json?.reason, message, `${req.method} ${url.pathname}`);
   }
 

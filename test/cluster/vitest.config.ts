@@ -14,6 +14,5 @@ export default defineProject({
     pool: 'forks',
     testTimeout: 120_000,
     hookTimeout: 240_000,
-    teardownTimeout: 60_000,
   },
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { waitFor } from '../cluster/processes.js';
 import { composeProject, createNamespace, list, runningPods, SHOP, useCluster } from './cluster-fixture.js';
 
 const c = useCluster();
@@ -53,11 +54,16 @@ describe('tychoc up, status, scale, modify, down', () => {
     const run = await c.tychoc(['scale', sid, 'web', '3']);
     expect(run).toMatchObject({ code: 0, stdout: 'deployment.apps/web scaled to 3\n' });
     await runningPods(c.api, 'shop', sid, 4);
-    const web = await c.api.get('/apis/apps/v1/namespaces/shop/deployments/web');
-    expect(web.spec.replicas).toBe(3);
-    expect(web.metadata.managedFields).toContainEqual(expect.objectContaining({ manager: 'tychoc-scale', subresource: 'scale' }));
-    const [system] = await c.json(['status', sid]);
-    expect(system.services.find((s: any) => s.name === 'web')).toMatchObject({ desired: 3, ready: 3, pods: { Running: 3 } });
+    const deployment = await c.api.get('/apis/apps/v1/namespaces/shop/deployments/web');
+    expect(deployment.spec.replicas).toBe(3);
+    expect(deployment.metadata.managedFields).toContainEqual(expect.objectContaining({ manager: 'tychoc-scale', subresource: 'scale' }));
+    // The Deployment's status catches up with its pods a moment later.
+    const web = await waitFor('status to show 3 ready', 30_000, async () => {
+      const [system] = await c.json(['status', sid]);
+      const service = system.services.find((s: any) => s.name === 'web');
+      return service.ready === 3 ? service : undefined;
+    });
+    expect(web).toMatchObject({ desired: 3, ready: 3, rolledOut: true, pods: { Running: 3 } });
   });
 
   it('modify changes resources and labels of one service, and no other', async () => {

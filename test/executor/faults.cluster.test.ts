@@ -1,0 +1,135 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { freePort } from '../cluster/processes.js';
+import { runCli } from '../run-cli.js';
+import { composeProject, createNamespace, list, SHOP, useCluster } from './cluster-fixture.js';
+
+const c = useCluster();
+const project = composeProject(SHOP);
+const dir = mkdtempSync(join(tmpdir(), 'tychoc-faults-'));
+
+/** A kubeconfig for `server` with a bearer token; the harness's CA unless told otherwise. */
+function kubeconfig(name: string, server: string, token: string, namespace = 'default'): string {
+  const file = join(dir, name);
+  const q = JSON.stringify;
+  writeFileSync(
+    file,
+    `apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster: {server: ${q(server)}, certificate-authority: ${q(c.cluster.caFile)}}\n` +
+      `users:\n- name: u\n  user: {token: ${q(token)}}\ncontexts:\n- name: x\n  context: {cluster: c, user: u, namespace: ${namespace}}\ncurrent-context: x\n`,
+  );
+  return file;
+}
+
+/** One line on stderr, no stack trace. */
+function oneLine(stderr: string): string {
+  expect(stderr.split('\n').filter((l) => l !== '')).toHaveLength(1);
+  expect(stderr).not.toMatch(/^\s+at /m);
+  return stderr;
+}
+
+describe('faults: one clear line and a documented exit code', () => {
+  it('no kubeconfig, a missing file, an unknown context: exit 3', async () => {
+    const none = await runCli(['status'], dir, {});
+    expect(none).toMatchObject({ code: 3, stderr: 'tychoc: no kubeconfig: set KUBECONFIG, pass --kubeconfig, create ~/.kube/config, or run in a pod\n' });
+    const missing = await c.tychoc(['status', '--kubeconfig', 'nope.yaml'], dir);
+    expect(missing).toMatchObject({ code: 3, stderr: `tychoc: kubeconfig ${join(dir, 'nope.yaml')} does not exist\n` });
+    const context = await c.tychoc(['status', '--context', 'elsewhere']);
+    expect(context).toMatchObject({ code: 3, stderr: 'tychoc: the kubeconfig has no context `elsewhere`\n' });
+    const inCluster = await runCli(['status'], dir, { KUBERNETES_SERVICE_HOST: '10.0.0.1', KUBERNETES_SERVICE_PORT: '443' });
+    expect(inCluster).toMatchObject({ code: 3, stderr: 'tychoc: KUBERNETES_SERVICE_HOST is set but /var/run/secrets/kubernetes.io/serviceaccount/token does not exist\n' });
+  });
+
+  it('an API server that is not there: exit 3', async () => {
+    const port = await freePort();
+    const file = kubeconfig('closed', `https://127.0.0.1:${port}`, 'x');
+    for (const args of [['status'], ['up', '-q'], ['down', 'abc123']]) {
+      const run = await runCli([...args, '--kubeconfig', file], project, {});
+      expect(run.code).toBe(3);
+      expect(oneLine(run.stderr)).toBe(`tychoc: cannot reach the API server at https://127.0.0.1:${port}: connection refused\n`);
+    }
+  });
+
+  it('credentials the server rejects (401): exit 4', async () => {
+    const run = await runCli(['status', '--kubeconfig', kubeconfig('bad-token', c.cluster.server, 'not-a-token')], dir, {});
+    expect(run.code).toBe(4);
+    expect(oneLine(run.stderr)).toBe('tychoc: Unauthorized (the cluster does not accept the kubeconfig\'s credentials)\n');
+  });
+
+  it('a user allowed only some things (403): exit 4, nothing left behind; status falls back to the context namespace', async () => {
+    await createNamespace(c.api, 'team');
+    await c.api.create('/api/v1/namespaces/team/serviceaccounts', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'dev' } });
+    await c.api.create('/apis/rbac.authorization.k8s.io/v1/namespaces/team/roles', {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'Role',
+      metadata: { name: 'dev' },
+      rules: [
+        { apiGroups: [''], resources: ['configmaps'], verbs: ['*'] },
+        { apiGroups: ['', 'apps', 'batch'], resources: ['services', 'pods', 'deployments', 'daemonsets', 'statefulsets', 'jobs'], verbs: ['get', 'list'] },
+      ],
+    });
+    await c.api.create('/apis/rbac.authorization.k8s.io/v1/namespaces/team/rolebindings', {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
+      metadata: { name: 'dev' },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'dev' },
+      subjects: [{ kind: 'ServiceAccount', name: 'dev', namespace: 'team' }],
+    });
+    const { status } = await c.api.create('/api/v1/namespaces/team/serviceaccounts/dev/token', { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: {} });
+    const file = kubeconfig('dev', c.cluster.server, status.token, 'team');
+    await c.tychoc(['up', '-n', 'team', '-q'], project);
+
+    const seen = await runCli(['status', '--terse', '--kubeconfig', file], dir, {});
+    expect(seen.code).toBe(0);
+    expect(seen.stdout).toMatch(/^SYSTEM .*\nshop-[0-9a-f]{12} .* team .*\n$/);
+
+    const up = await runCli(['up', '-n', 'team', '-q', '--namespace-per-system', '--kubeconfig', file], project, {});
+    expect(up.code).toBe(4);
+    expect(oneLine(up.stderr)).toMatch(/^tychoc: applying namespace\/shop-[0-9a-f]{12} failed: namespaces "shop-[0-9a-f]{12}" is forbidden: User "system:serviceaccount:team:dev" cannot patch resource "namespaces"/);
+    const users = await runCli(['up', '-n', 'default', '-q', '--kubeconfig', file], project, {});
+    expect(users.code).toBe(4);
+    expect(oneLine(users.stderr)).toContain('configmaps is forbidden: User "system:serviceaccount:team:dev" cannot create resource "configmaps" in API group "" in the namespace "default"');
+    expect(await list(c.api, '/api/v1/namespaces/team/configmaps?fieldSelector=metadata.name%3Dtychoc-lock')).toEqual([]);
+  });
+
+  it('a ResourceQuota that says no: exit 6, and the attempt is rolled back', async () => {
+    await createNamespace(c.api, 'quota');
+    await c.api.create('/api/v1/namespaces/quota/resourcequotas', { apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: 'no-deployments' }, spec: { hard: { 'count/deployments.apps': '0' } } });
+    // The quota controller must have counted usage before admission enforces the quota.
+    await waitForQuota('quota', 'no-deployments');
+    const run = await c.tychoc(['up', '-n', 'quota', '-q'], project);
+    expect(run.code).toBe(6);
+    expect(oneLine(run.stderr)).toMatch(/^tychoc: applying deployment\.apps\/db failed: deployments\.apps "db" is forbidden: exceeded quota: no-deployments.*; removed the 4 object\(s\) this attempt created\n$/);
+    expect(await list(c.api, '/api/v1/namespaces/quota/services')).toEqual([]);
+    expect(await list(c.api, '/api/v1/namespaces/quota/persistentvolumeclaims')).toEqual([]);
+  });
+
+  it('an invalid value (422) and a kind the cluster does not serve: exit 6 and 7', async () => {
+    const file = join(dir, 'invalid.yaml');
+    writeFileSync(file, 'apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec: {ports: [{port: 70000}]}\n');
+    const invalid = await c.tychoc(['apply', file, '-p', 'p'], dir);
+    expect(invalid.code).toBe(6);
+    expect(oneLine(invalid.stderr)).toContain('tychoc: applying service/s failed: Service "s" is invalid: [spec.ports[0].port: Invalid value: 70000: must be between 1 and 65535, inclusive');
+    writeFileSync(file, 'apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\n');
+    const unknown = await c.tychoc(['apply', file, '-p', 'p', '-q'], dir);
+    expect(unknown).toMatchObject({ code: 7, stderr: 'tychoc: the cluster does not serve kind Widget in example.com/v1\n' });
+  });
+
+  it('--wait gives up after --timeout when pods cannot be scheduled: exit 8, the system stays', async () => {
+    const arm = composeProject('name: arm\nservices:\n  app:\n    image: busybox:1.36\n    platform: linux/arm64\n');
+    const run = await c.tychoc(['up', '--wait', '--timeout', '3s', '-q'], arm);
+    expect(run.code).toBe(8);
+    expect(oneLine(run.stderr)).toMatch(/^tychoc: timed out after 3s waiting for deployment\.apps\/app \(0\/1 available\); the system stays as it is \(tychoc status ([0-9a-f]{12}), tychoc down \1\)\n$/);
+    expect(await list(c.api, '/apis/apps/v1/namespaces/default/deployments?labelSelector=app-name%3Darm')).toHaveLength(1);
+  });
+});
+
+async function waitForQuota(namespace: string, name: string): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    const q = await c.api.get(`/api/v1/namespaces/${namespace}/resourcequotas/${name}`);
+    if (q.status?.used) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('the quota controller did not count usage');
+}

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { compile } from '../compile.js';
 import { newSid } from '../executor/systems.js';
+import type { Exposure } from '../model/system.js';
 import { clusterCommand, withCluster } from './cluster-options.js';
 import { addDeployOptions, runDeploy, type DeployFlags } from './deploy-run.js';
 import { ExitCode, type Io } from './io.js';
@@ -18,6 +19,7 @@ interface UpFlags extends DeployFlags {
   profile?: string[];
   imagePrefix?: string;
   policy?: string;
+  serviceType?: Exposure;
   strict?: boolean;
 }
 
@@ -34,6 +36,7 @@ export function upCommand(io: Io, version: string): Command {
     .option('--profile <profile>', 'activate a profile (repeatable; default COMPOSE_PROFILES)', collect)
     .option('--image-prefix <prefix>', 'registry prefix for images derived from build:')
     .option('--policy <file>', 'policy file (default: tycho.policy.yaml in the project directory)')
+    .addOption(new Option('--service-type <type>', 'Service type of services without their own setting').choices(['ClusterIP', 'NodePort', 'LoadBalancer', 'Headless']))
     .option('--strict', 'treat compile warnings as errors');
   return addDeployOptions(cmd).action(async (files: string[], flags: UpFlags) => {
     io.exit(await runUp(io, [...files, ...(flags.file ?? [])], flags, version));
@@ -53,6 +56,7 @@ async function runUp(io: Io, files: string[], flags: UpFlags, version: string): 
     profiles: flags.profile,
     imagePrefix: flags.imagePrefix,
     policyFile: flags.policy,
+    policy: flags.serviceType ? { ports: { defaultType: flags.serviceType } } : {},
     sid,
     username: flags.username,
     readStdin: () => readFileSync(0, 'utf8'),

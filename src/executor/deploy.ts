@@ -79,8 +79,6 @@ export async function deploy(kube: Kube, opts: DeployOptions): Promise<DeployRes
         const ns = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace, labels: systemLabels(id) } } as Manifest;
         const [nsTarget] = await resolveTargets(kube.mapper, [ns], namespace);
         emit({ type: 'applied', ref: nsTarget!.ref, outcome: (await apply(nsTarget!)).outcome });
-      } else {
-        await requireNamespace(kube, namespace);
       }
       const { existing, adopted } = ownNamespace ? { existing: new Map<string, KubeObject>(), adopted: [] } : await checkOwnership(kube.client, targets, id, namespace);
       for (const ref of adopted) emit({ type: 'adopted', ref });
@@ -107,7 +105,9 @@ export async function deploy(kube: Kube, opts: DeployOptions): Promise<DeployRes
       throw await failed(kube, asClusterError(e), step || 'deploying', created, opts.keepPartial);
     }
   };
-  if (opts.dryRun || ownNamespace) return run();
+  if (ownNamespace) return run();
+  await requireNamespace(kube, namespace);
+  if (opts.dryRun) return run();
   return withNamespaceLock(kube.client, namespace, `${id.app}-${id.sid}`, LOCK_WAIT_MS, run, (holder) => emit({ type: 'waiting', holder }));
 }
 

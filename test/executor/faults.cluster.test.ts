@@ -105,7 +105,7 @@ describe('faults: one clear line and a documented exit code', () => {
     expect(await list(c.api, '/api/v1/namespaces/quota/persistentvolumeclaims')).toEqual([]);
   });
 
-  it('an invalid value (422) and a kind the cluster does not serve: exit 6 and 7', async () => {
+  it('an invalid value (422): exit 6; a kind the cluster does not serve, a namespace that does not exist: exit 7', async () => {
     const file = join(dir, 'invalid.yaml');
     writeFileSync(file, 'apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec: {ports: [{port: 70000}]}\n');
     const invalid = await c.tychoc(['apply', file, '-p', 'p'], dir);
@@ -114,6 +114,8 @@ describe('faults: one clear line and a documented exit code', () => {
     writeFileSync(file, 'apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\n');
     const unknown = await c.tychoc(['apply', file, '-p', 'p', '-q'], dir);
     expect(unknown).toMatchObject({ code: 7, stderr: 'tychoc: the cluster does not serve kind Widget in example.com/v1\n' });
+    const nowhere = await c.tychoc(['up', '-n', 'nowhere', '-q'], project);
+    expect(nowhere).toMatchObject({ code: 7, stderr: 'tychoc: namespace nowhere does not exist; create it or use --namespace-per-system\n' });
   });
 
   it('--wait gives up after --timeout when pods cannot be scheduled: exit 8, the system stays', async () => {

@@ -35,6 +35,6 @@ function describe(sid: string, r: DownResult): string {
   let text = `system ${sid}: deleted ${r.deleted.length} object(s)`;
   if (r.namespaces.deleted.length) text += ` and namespace ${r.namespaces.deleted.join(', ')}`;
   if (r.keptClaims.length) text += `; kept ${r.keptClaims.join(', ')} (--volumes deletes them)`;
-  if (r.namespaces.kept.length) text += `; kept namespace ${r.namespaces.kept.join(', ')}, which holds them`;
+  for (const ns of r.namespaces.kept) text += `; kept namespace ${ns.name}, which still holds ${ns.holds.join(', ')}`;
   return `${text}\n`;
 }

@@ -1,7 +1,8 @@
+import { SID_LABEL } from '../emit/system-labels.js';
 import { parentGroupKinds } from './applyset.js';
 import { ApiError, ClusterError } from './errors.js';
 import type { KubeObject } from './kube-client.js';
-import { deleteObject, listVisible, poll, type Propagation } from './objects.js';
+import { deleteObject, listObjects, listVisible, poll, type Propagation } from './objects.js';
 import { releaseClaim } from './prune.js';
 import { KNOWN_GROUP_KINDS, objectRef, resourcePath, type ResourceType } from './rest-mapping.js';
 import { findSystems, systemSelector, type Kube } from './systems.js';
@@ -20,8 +21,8 @@ export interface DownOptions {
 export interface DownResult {
   readonly deleted: readonly string[];
   readonly keptClaims: readonly string[];
-  /** Per-system namespaces deleted, and those kept because they hold kept claims. */
-  readonly namespaces: { readonly deleted: readonly string[]; readonly kept: readonly string[] };
+  /** Per-system namespaces deleted, and those kept because they hold objects not of the system (such as kept claims). */
+  readonly namespaces: { readonly deleted: readonly string[]; readonly kept: readonly { readonly name: string; readonly holds: readonly string[] }[] };
 }
 
 // Controllers go in the foreground so that waiting for them also waits for their pods.
@@ -59,8 +60,13 @@ export async function takeDown(kube: Kube, opts: DownOptions): Promise<DownResul
     const propagation: Propagation = FOREGROUND.has(type.kind) ? 'Foreground' : 'Background';
     if (await deleteObject(kube.client, type, obj, propagation, obj.metadata.uid)) deleted.push({ type, obj });
   }
-  const keptNs = namespaces.filter((ns) => keptClaims.some((c) => c.metadata.namespace === ns.metadata.name));
-  const goneNs = namespaces.filter((ns) => !keptNs.includes(ns));
+  const keptNs: { name: string; holds: string[] }[] = [];
+  const goneNs: KubeObject[] = [];
+  for (const ns of namespaces) {
+    const holds = await strangers(kube, ns.metadata.name, opts.sid);
+    if (holds.length > 0) keptNs.push({ name: ns.metadata.name, holds });
+    else goneNs.push(ns);
+  }
   const nsType = await kube.mapper.forKind('v1', 'Namespace');
   for (const ns of goneNs) await deleteObject(kube.client, nsType, ns, 'Background', ns.metadata.uid);
 
@@ -78,7 +84,7 @@ export async function takeDown(kube: Kube, opts: DownOptions): Promise<DownResul
   return {
     deleted: deleted.map(({ type, obj }) => objectRef(type, obj.metadata.name)),
     keptClaims: keptClaims.map((c) => `persistentvolumeclaim/${c.metadata.name}`),
-    namespaces: { deleted: goneNs.map((n) => n.metadata.name), kept: keptNs.map((n) => n.metadata.name) },
+    namespaces: { deleted: goneNs.map((n) => n.metadata.name), kept: keptNs },
   };
 }
 
@@ -92,4 +98,25 @@ async function systemNamespaces(kube: Kube, selector: string, namespace: string 
     if (e instanceof ApiError && e.status === 403) return [];
     throw e;
   }
+}
+
+// What Kubernetes itself puts into every namespace.
+const BUILT_IN = new Set(['ConfigMap/kube-root-ca.crt', 'ServiceAccount/default', 'ConfigMap/tychoc-lock']);
+
+/**
+ * Objects in a per-system namespace that are not the system's (a kept claim, something a user
+ * added): deleting the namespace would delete them too, so it stays. Covers the kinds tychoc knows.
+ */
+async function strangers(kube: Kube, namespace: string, sid: string): Promise<string[]> {
+  const found: string[] = [];
+  for (const gk of KNOWN_GROUP_KINDS) {
+    const type = await kube.mapper.forGroupKind(gk);
+    for (const o of await listObjects(kube.client, type, '', namespace)) {
+      const owned = (o.metadata as { ownerReferences?: unknown[] }).ownerReferences?.length;
+      const token = type.kind === 'Secret' && o['type'] === 'kubernetes.io/service-account-token';
+      if (o.metadata.labels?.[SID_LABEL] === sid || owned || token || BUILT_IN.has(`${type.kind}/${o.metadata.name}`)) continue;
+      found.push(objectRef(type, o.metadata.name));
+    }
+  }
+  return found;
 }

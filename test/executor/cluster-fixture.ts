@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { startCluster, type Cluster } from '../cluster/harness.js';
 import { KubeHttp } from '../cluster/http.js';
 import { waitFor } from '../cluster/processes.js';
@@ -17,16 +17,28 @@ export interface ClusterFixture {
   json(args: readonly string[], cwd?: string): Promise<any>;
 }
 
-/** Starts one cluster before the file's tests and stops it after them. */
+/**
+ * Starts one cluster before the file's tests and stops it after them. If it cannot start, every
+ * test fails with the reason (a failing beforeAll would only mark them skipped).
+ */
 export function useCluster(): ClusterFixture {
   let cluster: Cluster | undefined;
   let api: KubeHttp | undefined;
+  let failure: unknown;
   beforeAll(async () => {
     const started = Date.now();
-    cluster = await startCluster({ nodes: 2 });
+    try {
+      cluster = await startCluster({ nodes: 2 });
+    } catch (e) {
+      failure = e;
+      return;
+    }
     console.log(`startCluster took ${((Date.now() - started) / 1000).toFixed(1)}s`);
     api = new KubeHttp(cluster);
   }, 180_000);
+  beforeEach(() => {
+    if (failure) throw failure;
+  });
   afterAll(async () => {
     await cluster?.stop();
   }, 60_000);

@@ -153,7 +153,7 @@ describe('tychoc up, status, scale, modify, down', () => {
     expect(systems.map((s: any) => s.sid)).toEqual(expect.arrayContaining([a.sid, b.sid, sid]));
 
     const down = await c.json(['down', a.sid]);
-    expect(down[a.sid].namespaces).toEqual({ deleted: [], kept: [a.namespace] });
+    expect(down[a.sid].namespaces).toEqual({ deleted: [], kept: [{ name: a.namespace, holds: ['persistentvolumeclaim/shop-data'] }] });
     const downWithVolumes = await c.tychoc(['down', b.sid, '--volumes']);
     expect(downWithVolumes).toMatchObject({ code: 0, stdout: `system ${b.sid}: deleted 7 object(s) and namespace ${b.namespace}\n` });
     expect(await c.api.request('GET', `/api/v1/namespaces/${b.namespace}`).then((r) => r.status)).toBe(404);
@@ -190,6 +190,12 @@ describe('tychoc up, status, scale, modify, down', () => {
     const [system] = await c.json(['status', up.sid]);
     expect(system.services.find((s: any) => s.name === 'web').ports).toEqual([{ port: 80, protocol: 'TCP', nodePort }]);
     expect((await c.tychoc(['status', up.sid])).stdout).toMatch(new RegExp(`\\nweb +Deployment +[01]/1 .* 80:${nodePort}/TCP `));
+
+    // A user's object in the system's namespace keeps the namespace from being deleted.
+    await c.api.create(`/api/v1/namespaces/${up.namespace}/configmaps`, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'mine' } });
+    const down = await c.tychoc(['down', up.sid, '--volumes']);
+    expect(down.stdout).toBe(`system ${up.sid}: deleted 7 object(s); kept namespace ${up.namespace}, which still holds configmap/mine\n`);
+    expect((await c.api.get(`/api/v1/namespaces/${up.namespace}/configmaps/mine`)).metadata.name).toBe('mine');
   });
 
   it('--dry-run=server validates on the server and creates nothing', async () => {

@@ -6,6 +6,7 @@ import { normalizeProject } from './frontend/normalize/index.js';
 import type { System } from './model/system.js';
 import { mergePolicy, type PolicyOverrides } from './model/policy.js';
 import { loadPolicy } from './frontend/policy.js';
+import { loadTemplates } from './frontend/templates.js';
 import { defaultPasses, runPasses, type PassOptions } from './passes/index.js';
 import { resolve } from 'node:path';
 
@@ -17,6 +18,8 @@ export interface CompileOptions extends LoadOptions, PassOptions {
   readonly policyFile?: string;
   /** Policy settings from flags, over the file's. */
   readonly policy?: PolicyOverrides;
+  /** A directory of Handlebars templates replacing the built-in ones of the same name. */
+  readonly templatesDir?: string;
 }
 
 export interface CompileResult {
@@ -35,8 +38,9 @@ export function compile(opts: CompileOptions): CompileResult {
   if (!project || hasErrors(diagnostics)) return { diagnostics };
   const normalized = normalizeProject(project, { imagePrefix: opts.imagePrefix }, diagnostics);
   const filePolicy = loadPolicy(opts.policyFile && resolve(opts.cwd, opts.policyFile), project.dir, diagnostics);
+  const templates = opts.templates ?? loadTemplates(opts.templatesDir && resolve(opts.cwd, opts.templatesDir), diagnostics);
   if (hasErrors(diagnostics)) return { diagnostics, system: normalized };
-  const system = runPasses(normalized, defaultPasses(), mergePolicy(filePolicy, opts.policy), opts, diagnostics);
+  const system = runPasses(normalized, defaultPasses(), mergePolicy(filePolicy, opts.policy), { ...opts, templates }, diagnostics);
   if (hasErrors(diagnostics)) return { diagnostics, system };
   const manifests = emitManifests(system, { namespace: opts.namespace }, diagnostics);
   if (hasErrors(diagnostics)) return { diagnostics, system };

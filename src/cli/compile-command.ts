@@ -28,6 +28,8 @@ interface CompileFlags {
   serviceType?: Exposure;
   bindMounts?: Policy['volumes']['binds'];
   networkPolicies?: boolean;
+  templates?: string;
+  proxyOutput?: Policy['proxy']['output'];
 }
 
 /** `tychoc compile [files...]`: compose files in, manifests out (stdout or a directory). */
@@ -51,6 +53,8 @@ export function compileCommand(io: Io): Command {
     .addOption(new Option('--service-type <type>', 'Service type of services without their own setting').choices(['ClusterIP', 'NodePort', 'LoadBalancer', 'Headless']))
     .addOption(new Option('--bind-mounts <mode>', 'where bind mounts go').choices(['claim', 'hostPath', 'emptyDir', 'reject']))
     .option('--network-policies', 'emit NetworkPolicies from compose networks')
+    .addOption(new Option('--proxy-output <kind>', 'how proxy_rewrite services are routed').choices(['ambassador', 'ingress', 'httproute']))
+    .option('--templates <dir>', 'directory of Handlebars templates replacing the built-in ones of the same name')
     .option('--strict', 'treat warnings as errors')
     .option('-q, --quiet', 'do not print warnings')
     .action((files: string[], flags: CompileFlags & { name?: string }) => {
@@ -73,10 +77,12 @@ function runCompile(io: Io, files: string[], flags: CompileFlags): ExitCode {
     policyFile: flags.policy,
     sid: flags.sid,
     username: flags.username,
+    templatesDir: flags.templates,
     policy: {
       ...(flags.serviceType ? { ports: { defaultType: flags.serviceType } } : {}),
       ...(flags.bindMounts ? { volumes: { binds: flags.bindMounts } } : {}),
       ...(flags.networkPolicies ? { networks: { policies: true } } : {}),
+      ...(flags.proxyOutput ? { proxy: { output: flags.proxyOutput } } : {}),
     },
   });
   const shown = flags.quiet ? result.diagnostics.filter((d) => d.severity === 'error') : result.diagnostics;

@@ -8,7 +8,9 @@ import { Codes } from '../frontend/codes.js';
 import type { Service, System } from '../model/system.js';
 import { isQualifiedKey, objectLabels, selectorLabels } from './labels.js';
 import { dnsLabel, joinedLabel, portName } from './names.js';
+import { addNetworkPolicies } from './network-policies.js';
 import { podSpec } from './pod.js';
+import { addRoutes } from './routes.js';
 
 export interface EmitOptions {
   readonly namespace?: string;
@@ -22,6 +24,8 @@ export function emitManifests(system: System, opts: EmitOptions, diagnostics: Di
   const chart = new Chart(new App(), system.name, { disableResourceNameHashes: true, ...(opts.namespace ? { namespace: opts.namespace } : {}) });
   checkNames(system, diagnostics);
   for (const svc of system.services) addService(chart, system, svc, diagnostics);
+  addRoutes(chart, system);
+  addNetworkPolicies(chart, system);
   for (const v of system.volumes) {
     if (v.external || !v.claim || !isMounted(system, v.name)) continue;
     new VolumeClaim(chart, `volume-${v.name}`, {

@@ -29,6 +29,8 @@ export interface Policy {
     /** Handlebars template of the public path prefix. */
     readonly prefix: string;
     readonly output: 'ambassador' | 'ingress' | 'httproute';
+    /** The Gateway (`name` or `namespace/name`) HTTP routes attach to. */
+    readonly gateway?: string;
   };
 }
 

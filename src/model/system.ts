@@ -14,6 +14,33 @@ export interface System {
   readonly networks: readonly Network[];
   /** Labels every object carries (set by the labels pass). */
   readonly labels: Readonly<Record<string, string>>;
+  /** Public path prefixes routed to services (set by the proxy-rewrite pass). */
+  readonly routes?: readonly Route[];
+  /** Who may reach each service, when traffic is confined to compose networks (set by the networks pass). */
+  readonly isolation?: readonly Isolation[];
+}
+
+/** A public path prefix served by one port of a service, rewritten before it reaches the app. */
+export interface Route extends Traced {
+  readonly service: string;
+  readonly port: number;
+  /** The public prefix, e.g. `/private/<app>/<user>/<sid>/`; always starts and ends with `/`. */
+  readonly prefix: string;
+  /** What the prefix is replaced with, e.g. `/`. */
+  readonly rewrite: string;
+  /** Who serves the route: an Ambassador mapping on the Service, an Ingress, or a Gateway API route. */
+  readonly via: 'ambassador' | 'ingress' | 'httproute';
+  /** The gateway an HTTP route attaches to. */
+  readonly gateway?: { readonly name: string; readonly namespace?: string };
+}
+
+/** Which peers may open connections to a service's pods. */
+export interface Isolation {
+  readonly service: string;
+  /** Services sharing a network with it, itself included; they may reach every port. */
+  readonly peers: readonly string[];
+  /** Ports anyone may reach: published beyond the cluster, routed by the proxy, or on an external network. */
+  readonly open: readonly { readonly port: number; readonly protocol: Protocol }[];
 }
 
 /** A compose network; services on a shared network may talk to each other. */

@@ -1,7 +1,9 @@
 import { labelsPass } from './labels.js';
+import { networksPass } from './networks.js';
 import type { Pass } from './pass.js';
 import { portsPass } from './ports.js';
 import { probesPass } from './probes.js';
+import { proxyRewritePass } from './proxy-rewrite.js';
 import { resourcesPass } from './resources.js';
 import { securityPass } from './security.js';
 import { volumesPass } from './volumes.js';
@@ -10,5 +12,6 @@ export { runPasses, type Pass, type PassOptions } from './pass.js';
 
 /** The policy passes, in the order they run. */
 export function defaultPasses(): Pass[] {
-  return [resourcesPass(), portsPass(), volumesPass(), securityPass(), probesPass(), labelsPass()];
+  // proxy-rewrite needs the system labels; networks needs the exposure and the routes.
+  return [resourcesPass(), portsPass(), volumesPass(), securityPass(), probesPass(), labelsPass(), proxyRewritePass(), networksPass()];
 }

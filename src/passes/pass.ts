@@ -6,7 +6,9 @@ import type { System } from '../model/system.js';
 export interface PassOptions {
   readonly sid?: string;
   readonly username?: string;
-  /** Handlebars templates overriding the built-in ones, by file name. */
+  /** The namespace objects go to, when one is given. */
+  readonly namespace?: string;
+  /** Handlebars templates by file name: the built-in ones, or their overrides from `--templates`. */
   readonly templates?: ReadonlyMap<string, string>;
 }
 

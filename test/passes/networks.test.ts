@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { networksPass } from '../../src/passes/networks.js';
+import { portsPass } from '../../src/passes/ports.js';
+import type { System } from '../../src/model/system.js';
+import { runPass, systemFrom } from './system-from.js';
+
+const on = { networks: { policies: true } };
+
+/** Exposure first (published ports depend on it), then this pass with policies on. */
+function isolate(compose: string, routes: System['routes'] = []): { system: System; messages: string[] } {
+  const exposed = runPass(portsPass(), systemFrom(compose)).system;
+  return runPass(networksPass(), { ...exposed, routes }, on);
+}
+
+describe('networks pass', () => {
+  it('does nothing unless the policy asks for network policies', () => {
+    const system = systemFrom('services:\n  a:\n    image: x\n');
+    expect(runPass(networksPass(), system).system).toBe(system);
+  });
+
+  it('lets services reach those they share a network with; naming none means `default`', () => {
+    const { system, messages } = isolate(
+      'services:\n  web:\n    image: x\n    networks: [front]\n  api:\n    image: x\n    networks: {front: {}, back: {aliases: [b]}}\n  db:\n    image: x\n    networks: [back]\n  cache:\n    image: x\n  worker:\n    image: x\n    networks: [default]\nnetworks:\n  front:\n  back:\n',
+    );
+    expect(messages).toEqual([]);
+    expect(system.isolation!.map((i) => [i.service, i.peers])).toEqual([
+      ['web', ['web', 'api']],
+      ['api', ['web', 'api', 'db']],
+      ['db', ['api', 'db']],
+      ['cache', ['cache', 'worker']],
+      ['worker', ['cache', 'worker']],
+    ]);
+  });
+
+  it('opens published ports of NodePort and LoadBalancer services to anyone, not their expose ports', () => {
+    const { system } = isolate(
+      'services:\n  a:\n    image: x\n    ports: ["80", "53/udp"]\n    expose: ["9000"]\n    x-tycho:\n      expose: NodePort\n  b:\n    image: x\n    ports: ["8080"]\n',
+    );
+    expect(system.isolation!.map((i) => i.open)).toEqual([[{ port: 80, protocol: 'TCP' }, { port: 53, protocol: 'UDP' }], []]);
+  });
+
+  it('opens a routed port, since the proxy runs outside the system', () => {
+    const routes = [{ service: 'a', port: 8888, prefix: '/p/', rewrite: '/', via: 'ambassador' as const, pos: { file: 'f', line: 1, col: 1 } }];
+    const { system } = isolate('services:\n  a:\n    image: x\n    ports: ["8888", "9000"]\n', routes);
+    expect(system.isolation![0]!.open).toEqual([{ port: 8888, protocol: 'TCP' }]);
+  });
+
+  it('opens every port of a service on an external network, shared with other projects', () => {
+    const { system } = isolate('services:\n  a:\n    image: x\n    expose: ["389", "636"]\n    networks: [dir]\nnetworks:\n  dir:\n    external: true\n');
+    expect(system.isolation![0]!.open).toEqual([{ port: 389, protocol: 'TCP' }, { port: 636, protocol: 'TCP' }]);
+  });
+
+  it('refuses a network that is not declared, and says a node-network service is not confined', () => {
+    expect(isolate('services:\n  a:\n    image: x\n    networks: [nope]\n').messages).toEqual([
+      'error TYC0507 service `a` uses network `nope`, which is not defined at the top level',
+    ]);
+    expect(isolate('services:\n  a:\n    image: x\n    network_mode: host\n').messages).toEqual([
+      'warning TYC0705 service `a` uses the node\'s network; a NetworkPolicy does not confine it',
+    ]);
+  });
+});

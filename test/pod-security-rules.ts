@@ -1,0 +1,73 @@
+/**
+ * The restricted Pod Security Standard (Kubernetes 1.33), written from
+ * https://kubernetes.io/docs/concepts/security/pod-security-standards/: the baseline controls
+ * and the restricted ones on top. The relaxations for user-namespaced and Windows pods are left
+ * out, so the checks are, if anything, stricter than admission.
+ */
+type Json = Record<string, any>;
+
+/** A pod, or a controller's pod template. */
+export interface PodLike {
+  readonly metadata?: Json;
+  readonly spec: Json;
+}
+
+const SAFE_SYSCTLS = new Set([
+  'kernel.shm_rmid_forced', 'net.ipv4.ip_local_port_range', 'net.ipv4.ip_unprivileged_port_start', 'net.ipv4.tcp_syncookies',
+  'net.ipv4.ping_group_range', 'net.ipv4.ip_local_reserved_ports', 'net.ipv4.tcp_keepalive_time', 'net.ipv4.tcp_fin_timeout',
+  'net.ipv4.tcp_keepalive_intvl', 'net.ipv4.tcp_keepalive_probes', 'net.ipv4.tcp_rmem', 'net.ipv4.tcp_wmem',
+]);
+const SELINUX_TYPES = new Set([undefined, '', 'container_t', 'container_init_t', 'container_kvm_t', 'container_engine_t']);
+const VOLUME_TYPES = new Set(['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'image', 'persistentVolumeClaim', 'projected', 'secret']);
+const SECCOMP = new Set(['RuntimeDefault', 'Localhost']);
+const APPARMOR = new Set([undefined, 'RuntimeDefault', 'Localhost']);
+
+/** Each rule of the restricted profile the pod breaks, by the standard's control name. */
+export function restrictedViolations(pod: PodLike): string[] {
+  const spec = pod.spec;
+  const psc: Json = spec['securityContext'] ?? {};
+  const containers: Json[] = [...(spec['initContainers'] ?? []), ...(spec['containers'] ?? []), ...(spec['ephemeralContainers'] ?? [])];
+  const csc = (c: Json): Json => c['securityContext'] ?? {};
+  const any = (test: (sc: Json, c: Json) => boolean) => containers.some((c) => test(csc(c), c));
+  const out: string[] = [];
+  const rule = (broken: boolean, control: string) => broken && out.push(control);
+
+  // Baseline.
+  rule(psc['windowsOptions']?.hostProcess === true || any((sc) => sc['windowsOptions']?.hostProcess === true), 'HostProcess');
+  rule(spec['hostNetwork'] === true || spec['hostPID'] === true || spec['hostIPC'] === true, 'Host Namespaces');
+  rule(any((sc) => sc['privileged'] === true), 'Privileged Containers');
+  rule(any((_, c) => (c['ports'] ?? []).some((p: Json) => (p['hostPort'] ?? 0) !== 0)), 'Host Ports');
+  const annotations: Json = pod.metadata?.['annotations'] ?? {};
+  rule(
+    !APPARMOR.has(psc['appArmorProfile']?.type) || any((sc) => !APPARMOR.has(sc['appArmorProfile']?.type))
+      || Object.entries(annotations).some(([k, v]) => k.startsWith('container.apparmor.security.beta.kubernetes.io/') && v !== 'runtime/default' && !String(v).startsWith('localhost/')),
+    'AppArmor',
+  );
+  const badSelinux = (o: Json | undefined) => o !== undefined && (!SELINUX_TYPES.has(o['type']) || !!o['user'] || !!o['role']);
+  rule(badSelinux(psc['seLinuxOptions']) || any((sc) => badSelinux(sc['seLinuxOptions'])), 'SELinux');
+  rule(any((sc) => sc['procMount'] !== undefined && sc['procMount'] !== 'Default'), '/proc Mount Type');
+  rule((psc['sysctls'] ?? []).some((s: Json) => !SAFE_SYSCTLS.has(s['name'])), 'Sysctls');
+
+  // Restricted.
+  rule((spec['volumes'] ?? []).some((v: Json) => !Object.keys(v).some((k) => VOLUME_TYPES.has(k))), 'Volume Types');
+  rule(any((sc) => sc['allowPrivilegeEscalation'] !== false), 'Privilege Escalation');
+  rule(psc['runAsNonRoot'] === false || any((sc) => sc['runAsNonRoot'] === false || (sc['runAsNonRoot'] === undefined && psc['runAsNonRoot'] !== true)), 'Running as Non-root');
+  rule(psc['runAsUser'] === 0 || any((sc) => sc['runAsUser'] === 0), 'Running as Non-root user');
+  const podSeccomp = psc['seccompProfile']?.type;
+  rule(
+    (podSeccomp !== undefined && !SECCOMP.has(podSeccomp)) || any((sc) => {
+      const own = sc['seccompProfile']?.type;
+      return own === undefined ? podSeccomp === undefined : !SECCOMP.has(own);
+    }),
+    'Seccomp',
+  );
+  rule(any((sc) => !(sc['capabilities']?.drop ?? []).includes('ALL') || (sc['capabilities']?.add ?? []).some((c: string) => c !== 'NET_BIND_SERVICE')), 'Capabilities');
+  return out;
+}
+
+/** The pod templates of a manifest, if it is a pod or controls pods. */
+export function podsOf(m: Json): PodLike[] {
+  if (m['kind'] === 'Pod') return [m as PodLike];
+  if (m['kind'] === 'CronJob') return [m['spec'].jobTemplate.spec.template];
+  return m['spec']?.template?.spec ? [m['spec'].template] : [];
+}

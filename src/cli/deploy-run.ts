@@ -102,7 +102,7 @@ function progress(io: Io, quiet: boolean): { update: (states: readonly Rollout[]
       update: (states) => {
         const pending = states.filter((s) => !s.done);
         const line = pending.length === 0 ? '' : `waiting: ${pending.map((s) => `${s.ref} ${s.detail}`).join(', ')}`;
-        io.stderr(`\r\x1b[K${line.slice(0, (process.stderr.columns ?? 100) - 1)}`);
+        io.stderr(`\r\x1b[K${line.slice(0, (process.stderr.columns || 100) - 1)}`);
       },
       end: () => io.stderr('\r\x1b[K'),
     };

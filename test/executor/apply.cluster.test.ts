@@ -134,6 +134,21 @@ describe('tychoc apply', () => {
     expect(JSON.parse(run.stdout)).toMatchObject({ app: 'piped', namespace: 'default', action: 'created' });
   });
 
+  it('shows --wait progress as one rewritten line on a terminal', async () => {
+    const project = composeProject(SHOP.replace('name: shop', 'name: tty'));
+    const command = [process.execPath, bin, 'up', '--namespace-per-system', '--wait'].map((a) => `'${a}'`).join(' ');
+    // Not spawnSync: the harness's volume provisioner runs in this process and must keep running.
+    const { stdout } = await promisify(execFile)('script', ['-qec', command, '/dev/null'], {
+      cwd: project,
+      env: { PATH: process.env.PATH, KUBECONFIG: c.cluster.kubeconfig, TERM: 'xterm' },
+      timeout: 60_000,
+    });
+    // The claim takes the provisioner a moment, so the first poll always finds db waiting.
+    expect(stdout).toMatch(/\r\x1b\[Kwaiting: deployment\.apps\/db 0\/1 available/);
+    expect(stdout).toMatch(/\r\x1b\[Krolled out in \d+\.\ds\r\nsystem tty-[0-9a-f]{12} created/);
+    expect(stdout).not.toContain('deployment.apps/db: 0/1 available');
+  });
+
   it('says what is wrong with the input before contacting the cluster', async () => {
     const missing = await c.tychoc(['apply', join(out, 'nothing-here')]);
     expect(missing).toMatchObject({ code: 1, stderr: `tychoc: cannot read ${join(out, 'nothing-here')}: no such file or directory\n` });

@@ -29,6 +29,28 @@ function oneLine(stderr: string): string {
   return stderr;
 }
 
+describe('which cluster and namespace', () => {
+  it('--context picks a context, whose namespace is the default; KUBECONFIG files are merged', async () => {
+    await createNamespace(c.api, 'ctx-ns');
+    const q = JSON.stringify;
+    const clusters = join(dir, 'clusters.yaml');
+    writeFileSync(
+      clusters,
+      `apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster: {server: ${q(c.cluster.server)}, certificate-authority: ${q(c.cluster.caFile)}}\n` +
+        `users:\n- name: u\n  user: {token: ${q(c.cluster.token)}}\ncontexts:\n- name: plain\n  context: {cluster: c, user: u}\ncurrent-context: plain\n`,
+    );
+    const contexts = join(dir, 'contexts.yaml');
+    writeFileSync(contexts, 'apiVersion: v1\nkind: Config\ncontexts:\n- name: team\n  context: {cluster: c, user: u, namespace: ctx-ns}\n');
+    const env = { KUBECONFIG: `${clusters}:${contexts}` };
+    const up = await runCli(['up', '--context', 'team', '-q', '-o', 'json'], project, env);
+    expect(up.stderr).toBe('');
+    expect(JSON.parse(up.stdout)).toMatchObject({ namespace: 'ctx-ns' });
+    const [system] = JSON.parse((await runCli(['status', '-n', 'ctx-ns', '-o', 'json'], dir, env)).stdout);
+    expect(system).toMatchObject({ namespace: 'ctx-ns', app: 'shop' });
+    expect((await runCli(['down', system.sid, '--volumes'], dir, env)).code).toBe(0);
+  });
+});
+
 describe('faults: one clear line and a documented exit code', () => {
   it('no kubeconfig, a missing file, an unknown context: exit 3', async () => {
     const none = await runCli(['status'], dir, {});

@@ -183,11 +183,12 @@ describe('tychoc up, status, scale, modify, down', () => {
     expect(await c.tychoc(['down', sid])).toMatchObject({ code: 7, stderr: `tychoc: no system with id ${sid}\n` });
   });
 
-  it('status shows the node ports the cluster gave NodePort services', async () => {
-    const up = await c.json(['up', '--namespace-per-system', '--service-type', 'NodePort'], project);
+  it('status shows the node ports the cluster gave NodePort services, and the username', async () => {
+    const up = await c.json(['up', '--namespace-per-system', '--service-type', 'NodePort', '--username', 'Jane Doe'], project);
     const nodePort = up.services.web.ports[0].nodePort;
     expect(nodePort).toBeGreaterThanOrEqual(30000);
     const [system] = await c.json(['status', up.sid]);
+    expect(system.username).toBe('Jane-Doe');
     expect(system.services.find((s: any) => s.name === 'web').ports).toEqual([{ port: 80, protocol: 'TCP', nodePort }]);
     expect((await c.tychoc(['status', up.sid])).stdout).toMatch(new RegExp(`\\nweb +Deployment +[01]/1 .* 80:${nodePort}/TCP `));
 

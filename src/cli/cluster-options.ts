@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import type { ClusterError, FailureKind } from '../executor/errors.js';
+import { ClusterError, type FailureKind } from '../executor/errors.js';
+import { connect } from '../executor/kubeconfig.js';
 import type { Kube } from '../executor/systems.js';
 import { ExitCode, type Io } from './io.js';
 
@@ -45,19 +46,14 @@ export function clusterCommand(io: Io, name: string): Command {
     .addOption(new Option('-o, --output <format>', 'output format').choices(['table', 'json']).default('table'));
 }
 
-/**
- * Connects, runs `fn`, and turns a ClusterError into one `tychoc: ...` line and its exit code.
- * The client library is imported only here, so that `compile` never pays for loading it.
- */
+/** Connects, runs `fn`, and turns a ClusterError into one `tychoc: ...` line and its exit code. */
 export async function withCluster(io: Io, flags: ClusterFlags, fn: (kube: Kube) => Promise<ExitCode>): Promise<ExitCode> {
-  const { connect } = await import('../executor/kubeconfig.js');
-  const { ClusterError: Failure } = await import('../executor/errors.js');
   let kube: Kube | undefined;
   try {
     kube = await connect({ kubeconfig: flags.kubeconfig, context: flags.context, env: io.env, cwd: io.cwd });
     return await fn(kube);
   } catch (e) {
-    if (!(e instanceof Failure)) throw e;
+    if (!(e instanceof ClusterError)) throw e;
     io.stderr(`tychoc: ${oneLine(e)}\n`);
     return exitCodeFor(e.kind);
   } finally {

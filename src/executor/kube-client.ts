@@ -69,7 +69,16 @@ export class KubeClient {
     if (payload !== undefined) {
       options.headers = { ...options.headers, 'content-type': req.contentType ?? 'application/json', 'content-length': Buffer.byteLength(payload) };
     }
-    const { status, text, json } = await this.send(url, options, payload);
+    let response;
+    try {
+      response = await this.send(url, options, payload);
+    } catch (e) {
+      // A kept-alive connection the server has just closed: a GET is safe to send again.
+      const code = ((e as ClusterError).cause as { code?: string } | undefined)?.code;
+      if (req.method !== 'GET' || code !== 'ECONNRESET') throw e;
+      response = await this.send(url, options, payload);
+    }
+    const { status, text, json } = response;
     if (status >= 200 && status < 300) return { status, body: json as T };
     let message = typeof json?.message === 'string' ? json.message : text.trim().slice(0, 300) || `HTTP ${status}`;
     if (status === 401) message += " (the cluster does not accept the kubeconfig's credentials)";

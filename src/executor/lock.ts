@@ -40,11 +40,16 @@ export async function withNamespaceLock<T>(client: KubeClient, namespace: string
       await new Promise((r) => setTimeout(r, 500));
     }
   }
+  let result: T;
   try {
-    return await fn();
-  } finally {
-    await release(client, path, lock);
+    result = await fn();
+  } catch (e) {
+    // What went wrong matters more than a lock that could not be released (it goes stale).
+    await release(client, path, lock).catch(() => undefined);
+    throw e;
   }
+  await release(client, path, lock);
+  return result;
 }
 
 async function release(client: KubeClient, path: string, lock: KubeObject): Promise<void> {

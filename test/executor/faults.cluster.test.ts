@@ -115,6 +115,19 @@ describe('faults: one clear line and a documented exit code', () => {
     expect(await list(c.api, '/api/v1/namespaces/team/configmaps?fieldSelector=metadata.name%3Dtychoc-lock')).toEqual([]);
   });
 
+  it('another tychoc changing the namespace: up waits for it to finish', async () => {
+    await createNamespace(c.api, 'busy');
+    await c.api.create('/api/v1/namespaces/busy/configmaps', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'tychoc-lock', annotations: { 'tychoc/holder': 'other-123' } } });
+    const up = c.tychoc(['up', '-n', 'busy'], project);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(await list(c.api, '/apis/apps/v1/namespaces/busy/deployments')).toEqual([]);
+    await c.api.delete('/api/v1/namespaces/busy/configmaps/tychoc-lock');
+    const run = await up;
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain('waiting for other-123, which is changing the namespace\n');
+    expect(await list(c.api, '/api/v1/namespaces/busy/configmaps?fieldSelector=metadata.name%3Dtychoc-lock')).toEqual([]);
+  });
+
   it('a ResourceQuota that says no: exit 6, and the attempt is rolled back', async () => {
     await createNamespace(c.api, 'quota');
     await c.api.create('/api/v1/namespaces/quota/resourcequotas', { apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: 'no-deployments' }, spec: { hard: { 'count/deployments.apps': '0' } } });

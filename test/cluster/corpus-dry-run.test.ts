@@ -1,0 +1,87 @@
+import { execFile } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { compile } from '../../src/compile.js';
+import type { Manifest } from '../../src/emit/chart.js';
+import { toJsonList, toYamlStream } from '../../src/emit/serialize.js';
+import { EXPECTED_FAILURES } from '../corpus-expectations.js';
+import { locateBinaries } from './binaries.js';
+import { startCluster, type Cluster } from './harness.js';
+
+/**
+ * Every manifest stream compiled from the shared corpus is accepted by a real API server as
+ * `kubectl apply --server-side --dry-run=server --validate=strict` sends it: schema, unknown
+ * fields, defaulting and admission, with nothing stored (so files may reuse names).
+ */
+const corpus = new URL('../../../shared/corpus/', import.meta.url).pathname;
+
+function yamlFiles(dir: string): string[] {
+  return readdirSync(dir)
+    .sort()
+    .flatMap((name) => {
+      const path = join(dir, name);
+      if (statSync(path).isDirectory()) return yamlFiles(path);
+      return /\.ya?ml$/.test(name) ? [path] : [];
+    });
+}
+
+const available = existsSync(corpus);
+// The files test/corpus.test.ts expects to compile.
+const compiling = (available ? yamlFiles(corpus) : []).map((f) => [relative(corpus, f), f] as const).filter(([name]) => !EXPECTED_FAILURES[name]);
+// The JSON form (`--format json`, a v1 List) goes through the same check for a few files rich in kinds.
+const JSON_CASES = ['awesome-compose/nextcloud-redis-mariadb/compose.yaml', 'kompose-fixtures/configmap-volume/compose.yaml', 'kompose-fixtures/secrets/docker-compose-secrets-long.yml'];
+
+function manifestsOf(file: string): readonly Manifest[] {
+  const { manifests, diagnostics } = compile({ files: [file], cwd: dirname(file), env: {} });
+  if (!manifests) throw new Error(`does not compile: ${diagnostics.map((d) => `${d.code} ${d.message}`).join('; ')}`);
+  return manifests;
+}
+
+describe.skipIf(!available)(available ? 'corpus manifests pass a server-side dry run' : `corpus dry run (SKIPPED: ${corpus} not found)`, () => {
+  let cluster: Cluster | undefined;
+  let kubectl = '';
+  let failure: unknown;
+
+  beforeAll(async () => {
+    try {
+      kubectl = (await locateBinaries()).kubectl;
+      // Validation and admission need only the API server.
+      cluster = await startCluster({ controllers: false });
+    } catch (e) {
+      failure = e; // every test fails with the reason, rather than being skipped
+    }
+  }, 180_000);
+  beforeEach(() => {
+    if (failure) throw failure;
+  });
+  afterAll(async () => {
+    await cluster?.stop();
+  }, 60_000);
+
+  /** `kubectl apply` of a stream on stdin; resolves with stdout, rejects with kubectl's message. */
+  function dryRun(stream: string): Promise<string> {
+    const args = ['--kubeconfig', cluster!.kubeconfig, 'apply', '--server-side', '--dry-run=server', '--validate=strict', '--field-manager=tychoc', '-f', '-'];
+    return new Promise((resolve, reject) => {
+      const child = execFile(kubectl, args, (err, stdout, stderr) => (err ? reject(new Error(`kubectl: ${stderr || err.message}`)) : resolve(stdout)));
+      child.stdin!.end(stream);
+    });
+  }
+
+  /** One "kind/name serverside-applied (server dry run)" line per object, in order. */
+  const appliedLines = (manifests: readonly Manifest[]) =>
+    manifests.map((m) => {
+      const group = m.apiVersion.includes('/') ? `.${m.apiVersion.split('/')[0]}` : '';
+      return `${m.kind.toLowerCase()}${group}/${m.metadata.name} serverside-applied (server dry run)`;
+    });
+
+  it.each(compiling)('%s', async (_, file) => {
+    const manifests = manifestsOf(file);
+    expect((await dryRun(toYamlStream(manifests))).trim().split('\n')).toEqual(appliedLines(manifests));
+  });
+
+  it.each(JSON_CASES)('%s as JSON', async (name) => {
+    const manifests = manifestsOf(join(corpus, name));
+    expect((await dryRun(toJsonList(manifests))).trim().split('\n')).toEqual(appliedLines(manifests));
+  });
+});

@@ -1,0 +1,179 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { growthExponent } from './fit.js';
+import { writeGenerated } from './generate.js';
+import { compileFile, corpusDir, corpusFiles } from './inprocess.js';
+import type { WorkerResult, WorkerSpec } from './inprocess-worker.js';
+import { machine } from './machine.js';
+import { alternate, runProcess, type Invocation, type ProcessRun, type RunPlan } from './measure.js';
+import { markdown } from './report.js';
+import { processStat, timingStat, type CorpusResult, type InputResult, type Results, type StartupRow, type Stat } from './results.js';
+import { bareNode, compiled, kompose, komposePath, node22, nodeRuntime, tychoc, tychocVersion, type NodeRuntime, type Skipped, type Tool } from './tools.js';
+
+const { values: opt } = parseArgs({
+  options: {
+    runs: { type: 'string', default: '5' },
+    budget: { type: 'string', default: '10' },
+    timeout: { type: 'string', default: '20' },
+    'corpus-passes': { type: 'string', default: '1' },
+    sizes: { type: 'string', default: '10,100,1000,5000' },
+    out: { type: 'string', default: fileURLToPath(new URL('../../bench/results/latest.json', import.meta.url)) },
+  },
+});
+const settings = { runs: Number(opt.runs), budgetS: Number(opt.budget), timeoutS: Number(opt.timeout), corpusPasses: Number(opt['corpus-passes']) };
+const plan: RunPlan = { runs: settings.runs, budgetMs: settings.budgetS * 1000 };
+const timeoutMs = settings.timeoutS * 1000;
+const sizes = opt.sizes.split(',').map(Number);
+const progress = (s: string) => process.stderr.write(`bench: ${s}\n`);
+
+const skipped: string[] = [];
+const usable = <T>(what: string, x: T | Skipped): T | undefined => {
+  if (typeof x === 'object' && x !== null && 'skipped' in x) {
+    skipped.push(`${what}: ${x.skipped}`);
+    return undefined;
+  }
+  return x;
+};
+const node = nodeRuntime(process.execPath);
+const newerNode = usable('Node 22', node22());
+const komposeBin = usable('kompose', komposePath());
+const tychocTool = tychoc(node);
+const komposeTool = komposeBin ? kompose(komposeBin) : undefined;
+
+const work = mkdtempSync(join(tmpdir(), 'tychoc-bench-inputs-'));
+process.on('exit', () => rmSync(work, { recursive: true, force: true }));
+const run = (inv: Invocation) => () => runProcess(inv, timeoutMs);
+
+/** Fails loudly: a benchmark of a tool that errored would time its error path. */
+function checked(tool: Tool, file: string, runs: readonly ProcessRun[]): readonly ProcessRun[] {
+  const bad = runs.find((r) => !r.timedOut && !compiled(r));
+  if (bad) throw new Error(`${tool.name} did not compile ${file} (exit ${bad.status}): ${bad.stderr.slice(0, 500)}`);
+  return runs;
+}
+
+const measured = new Map<number, InputResult>();
+/** Both tools' cold CLI runs and the in-process timings on the generated project of `n` services (once per n). */
+function measureGenerated(n: number): InputResult {
+  const known = measured.get(n);
+  if (known) return known;
+  const file = writeGenerated(work, n);
+  progress(`${n} service(s): CLI`);
+  const contenders = [tychocTool, ...(komposeTool ? [komposeTool] : [])];
+  // No untimed run first: at 5 000 services one run is costly, and both tools' files are in the page cache by now.
+  const cli = alternate(contenders.map((t) => run(t.invocation(file))), plan).map((runs, i) => processStat(checked(contenders[i]!, file, runs)));
+  progress(`${n} service(s): in-process`);
+  // Warming up on a project of at most 100 services runs every code path without paying for a big one.
+  const { inProcess, floor } = inProcessRuns([file], [n <= 100 ? file : writeGenerated(work, 100)]);
+  const result: InputResult = { services: n, tychoc: cli[0]!, ...(cli[1] ? { kompose: cli[1] } : {}), inProcess, floor };
+  measured.set(n, result);
+  return result;
+}
+
+const worker = fileURLToPath(new URL('./inprocess-worker.js', import.meta.url));
+/** tychoc in-process and the yaml floor, timed in a fresh process (see inprocess-worker.ts). */
+function inProcessRuns(files: readonly string[], warmup: readonly string[]): { inProcess: Stat; floor: Stat } {
+  const spec: WorkerSpec = { files, warmup, plan };
+  const res = spawnSync(process.execPath, ['--expose-gc', worker, JSON.stringify(spec)], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  if (res.status !== 0) throw new Error(`in-process worker failed (exit ${res.status}): ${res.stderr}`);
+  const out = JSON.parse(res.stdout) as WorkerResult;
+  return { inProcess: timingStat(out.compileMs.map((ms) => ({ ms }))), floor: timingStat(out.floorMs.map((ms) => ({ ms }))) };
+}
+
+function startup(): StartupRow[] {
+  const runtimes: [string, NodeRuntime, Record<string, string>][] = [[`Node ${node.major}`, node, {}]];
+  if (newerNode) {
+    runtimes.push([`Node ${newerNode.major}`, newerNode, {}], [`Node ${newerNode.major}, no compile cache`, newerNode, { NODE_DISABLE_COMPILE_CACHE: '1' }]);
+  }
+  const small = writeGenerated(work, 1);
+  const rows: [string, (rt: NodeRuntime, env: Record<string, string>) => Invocation][] = [
+    ['node -e 0', (rt, env) => withEnv(bareNode(rt), env)],
+    ['tychoc --version', (rt, env) => withEnv(tychocVersion(rt), env)],
+    ['tychoc compile (1 service)', (rt, env) => tychoc(rt, env).invocation(small)],
+  ];
+  return rows.map(([what, inv]) => {
+    progress(`start-up: ${what}`);
+    const contenders = runtimes.map(([, rt, env]) => run(inv(rt, env)));
+    contenders.forEach((c) => c()); // untimed: fills the page cache and Node 22's compile cache
+    const stats = alternate(contenders, plan).map(processStat);
+    return { what, byRuntime: Object.fromEntries(runtimes.map(([label], i) => [label, stats[i]!])) };
+  });
+}
+
+const withEnv = (inv: Invocation, env: Record<string, string>): Invocation => ({ ...inv, env: { ...inv.env, ...env } });
+
+function corpus(): CorpusResult | undefined {
+  const files = corpusFiles();
+  if (files.length === 0) {
+    skipped.push(`corpus: ${corpusDir} not found`);
+    return undefined;
+  }
+  progress(`corpus: ${files.length} files in-process`);
+  const ok = files.filter((file) => compileFile(file));
+  const { inProcess, floor } = inProcessRuns(ok, ok);
+  const result: CorpusResult = {
+    files: files.length,
+    compiled: ok.length,
+    inProcessFilesPerS: ok.length / (inProcess.ms / 1000),
+    floorFilesPerS: ok.length / (floor.ms / 1000),
+  };
+  if (!komposeTool || settings.corpusPasses < 1) return result;
+
+  progress(`corpus: ${ok.length} files, cold CLI runs of both tools`);
+  const both: [number, number][] = [];
+  for (const file of ok) {
+    const [t, k] = alternate([run(tychocTool.invocation(file)), run(komposeTool.invocation(file))], { runs: settings.corpusPasses, budgetMs: Infinity });
+    if (t!.every(compiled) && k!.every(compiled)) both.push([processStat(t!).ms, processStat(k!).ms]);
+  }
+  const sum = (i: 0 | 1) => both.reduce((s, pair) => s + pair[i], 0) / 1000;
+  return {
+    ...result,
+    cli: {
+      common: both.length,
+      komposeFailed: ok.length - both.length,
+      tychocFilesPerS: both.length / sum(0),
+      komposeFilesPerS: both.length / sum(1),
+      geomeanRatio: Math.exp(both.reduce((s, [t, k]) => s + Math.log(t / k), 0) / both.length),
+    },
+  };
+}
+
+function exponents(rows: readonly InputResult[]): Record<string, number> {
+  const fit = (pick: (r: InputResult) => Stat | undefined, field: 'ms' | 'rssMiB') =>
+    growthExponent(rows.flatMap((r) => {
+      const s = pick(r);
+      return s && !s.timedOut && s[field] !== undefined ? [[r.services, s[field]!] as const] : [];
+    }));
+  return {
+    'tychoc CLI time': fit((r) => r.tychoc, 'ms'),
+    'tychoc CLI peak RSS': fit((r) => r.tychoc, 'rssMiB'),
+    'tychoc in-process time': fit((r) => r.inProcess, 'ms'),
+    'yaml floor time': fit((r) => r.floor, 'ms'),
+    ...(komposeTool ? { 'kompose CLI time': fit((r) => r.kompose, 'ms'), 'kompose CLI peak RSS': fit((r) => r.kompose, 'rssMiB') } : {}),
+  };
+}
+
+if (komposeTool) runProcess(komposeTool.invocation(writeGenerated(work, 1)), timeoutMs); // untimed: page cache
+const startupRows = startup();
+const latency = ([['small', 1], ['typical', 10], ['large', 200]] as const).map(([input, n]) => ({ input, ...measureGenerated(n) }));
+const corpusResult = corpus();
+const scaling = sizes.map(measureGenerated);
+
+const results: Results = {
+  date: new Date().toISOString(),
+  machine: { ...machine(), node: [node.version, ...(newerNode ? [newerNode.version] : [])], ...(komposeTool ? { kompose: komposeTool.version } : {}) },
+  settings,
+  skipped,
+  latency,
+  startup: startupRows,
+  ...(corpusResult ? { corpus: corpusResult } : {}),
+  scaling,
+  exponents: exponents(scaling),
+};
+mkdirSync(dirname(opt.out), { recursive: true });
+writeFileSync(opt.out, `${JSON.stringify(results, null, 2)}\n`);
+process.stdout.write(markdown(results));
+progress(`results in ${opt.out}`);

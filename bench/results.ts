@@ -1,0 +1,70 @@
+import type { Machine } from './machine.js';
+import { median, type ProcessRun } from './measure.js';
+
+/** The median of a contender's runs on one input. */
+export interface Stat {
+  readonly ms: number;
+  /** Peak RSS in MiB; absent for in-process timings. */
+  readonly rssMiB?: number;
+  readonly runs: number;
+  /** A run was killed at the time limit, so `ms` is a lower bound. */
+  readonly timedOut?: boolean;
+}
+
+export function processStat(runs: readonly ProcessRun[]): Stat {
+  const timedOut = runs.some((r) => r.timedOut);
+  return {
+    ms: median(runs.map((r) => r.ms)),
+    rssMiB: median(runs.map((r) => r.maxRssKb / 1024)),
+    runs: runs.length,
+    ...(timedOut ? { timedOut } : {}),
+  };
+}
+
+export const timingStat = (samples: readonly { ms: number }[]): Stat => ({ ms: median(samples.map((s) => s.ms)), runs: samples.length });
+
+/** One generated input: cold CLI runs of both tools, and tychoc in-process next to the yaml floor. */
+export interface InputResult {
+  readonly services: number;
+  readonly tychoc: Stat;
+  readonly kompose?: Stat;
+  readonly inProcess: Stat;
+  readonly floor: Stat;
+}
+
+export interface StartupRow {
+  readonly what: string;
+  /** Keyed by runtime label, e.g. "Node 20", "Node 22", "Node 22, no compile cache". */
+  readonly byRuntime: Readonly<Record<string, Stat>>;
+}
+
+export interface CorpusResult {
+  readonly files: number;
+  /** Files tychoc compiles without errors; the throughput figures are over these. */
+  readonly compiled: number;
+  readonly inProcessFilesPerS: number;
+  readonly floorFilesPerS: number;
+  /** Cold CLI runs over the files both tools compile. */
+  readonly cli?: {
+    readonly common: number;
+    readonly komposeFailed: number;
+    readonly tychocFilesPerS: number;
+    readonly komposeFilesPerS: number;
+    /** Geometric mean over the files of tychoc's time / Kompose's. */
+    readonly geomeanRatio: number;
+  };
+}
+
+export interface Results {
+  readonly date: string;
+  readonly machine: Machine & { readonly node: readonly string[]; readonly kompose?: string };
+  readonly settings: { readonly runs: number; readonly budgetS: number; readonly timeoutS: number; readonly corpusPasses: number };
+  /** Contenders left out, and why. */
+  readonly skipped: readonly string[];
+  readonly latency: readonly (InputResult & { readonly input: string })[];
+  readonly startup: readonly StartupRow[];
+  readonly corpus?: CorpusResult;
+  readonly scaling: readonly InputResult[];
+  /** Fitted growth exponents over the scaling sizes (1 = linear). */
+  readonly exponents: Readonly<Record<string, number>>;
+}

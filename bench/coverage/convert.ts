@@ -34,12 +34,26 @@ export const tychoc: Converter = (text, dir) => {
 // logrus colours its level names even into a pipe.
 const plain = (s: string) => s.replace(/\x1b\[[0-9;]*m/g, '').replace(/\s+/g, ' ').trim();
 
+/**
+ * Kompose's message made independent of Go's random map order, so the generated document only
+ * changes when a tool does: a list of quoted names is sorted, and of several services without an
+ * image, which one Kompose names is left out.
+ */
+export function stableMessage(message: string): string {
+  return message
+    .replace(/'[^']*'(?:, '[^']*')+/g, (list) => list.split(', ').sort().join(', '))
+    .replace(/service "[^"]*" has neither/g, 'a service has neither');
+}
+
 export function kompose(bin: string): Converter {
   return (text, dir) => {
     const res = spawnSync(bin, ['convert', '-f', '-', '--stdout'], { cwd: dir, env: cleanEnv, input: text, encoding: 'utf8', maxBuffer: 1 << 28 });
     const lines = res.stderr.split('\n').map(plain).filter(Boolean);
     const warnings = lines.filter((l) => l.startsWith('WARN ')).map((l) => l.slice(5));
-    if (res.status !== 0) return { error: (lines.find((l) => l.startsWith('FATA ')) ?? lines.at(-1) ?? `exit ${res.status}`).replace(/^FATA /, ''), output: '', warnings };
+    if (res.status !== 0) {
+      const fatal = lines.find((l) => l.startsWith('FATA ')) ?? lines.at(-1) ?? `exit ${res.status}`;
+      return { error: stableMessage(fatal.replace(/^FATA /, '')), output: '', warnings };
+    }
     const kinds = parseAllDocuments(res.stdout).flatMap((d) => {
       const kind = d.get('kind');
       return typeof kind === 'string' ? [kind] : [];

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { measureExecutor } from './executor.js';
 import { growthExponent } from './fit.js';
 import { writeGenerated } from './generate.js';
 import { compileFile, corpusDir, corpusFiles } from './inprocess.js';
@@ -21,6 +22,9 @@ const { values: opt } = parseArgs({
     timeout: { type: 'string', default: '20' },
     'corpus-passes': { type: 'string', default: '1' },
     sizes: { type: 'string', default: '10,100,1000,5000' },
+    'skip-cluster': { type: 'boolean', default: false },
+    concurrency: { type: 'string', default: '4' },
+    systems: { type: 'string', default: '8' },
     out: { type: 'string', default: fileURLToPath(new URL('../../bench/results/latest.json', import.meta.url)) },
   },
 });
@@ -161,6 +165,20 @@ const startupRows = startup();
 const latency = ([['small', 1], ['typical', 10], ['large', 200]] as const).map(([input, n]) => ({ input, ...measureGenerated(n) }));
 const corpusResult = corpus();
 const scaling = sizes.map(measureGenerated);
+const executorResult = opt['skip-cluster']
+  ? undefined
+  : usable(
+      'executor',
+      await measureExecutor({
+        node,
+        compose: writeGenerated(work, 10),
+        services: 10,
+        runs: settings.runs,
+        concurrency: Number(opt.concurrency),
+        systems: Number(opt.systems),
+        progress,
+      }),
+    );
 
 const results: Results = {
   date: new Date().toISOString(),
@@ -172,6 +190,7 @@ const results: Results = {
   ...(corpusResult ? { corpus: corpusResult } : {}),
   scaling,
   exponents: exponents(scaling),
+  ...(executorResult ? { executor: executorResult } : {}),
 };
 mkdirSync(dirname(opt.out), { recursive: true });
 writeFileSync(opt.out, `${JSON.stringify(results, null, 2)}\n`);

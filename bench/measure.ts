@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,16 +24,27 @@ export interface Invocation {
 
 const scratch = mkdtempSync(join(tmpdir(), 'tychoc-bench-'));
 process.on('exit', () => rmSync(scratch, { recursive: true, force: true }));
-const timeFile = join(scratch, 'time');
+let timeFiles = 0;
 
 /**
- * Runs a process under /usr/bin/time, which reports the child's own peak RSS (Node's
- * resourceUsage() only has this process's). Its few hundred microseconds of overhead are the
- * same for every tool. Wall time is measured here, with a monotonic clock.
+ * The command line that runs `inv` under /usr/bin/time, which reports the child's own peak RSS
+ * (Node's resourceUsage() only has this process's) into a file of its own. Its few hundred
+ * microseconds of overhead are the same for every tool.
  */
+function underTime(inv: Invocation): { args: string[]; timeFile: string } {
+  const timeFile = join(scratch, `time-${timeFiles++}`);
+  return { args: ['-f', '%M', '-o', timeFile, inv.command, ...inv.args], timeFile };
+}
+
+/** Peak RSS from GNU time's file, which starts with "Command exited with non-zero status N" when the child failed. */
+const peakRssKb = (timeFile: string, timedOut: boolean): number =>
+  timedOut ? NaN : Number(readFileSync(timeFile, 'utf8').trim().split('\n').at(-1));
+
+/** Runs a process to its end; wall time is measured here, with a monotonic clock. */
 export function runProcess(inv: Invocation, timeoutMs: number): ProcessRun {
+  const { args, timeFile } = underTime(inv);
   const start = process.hrtime.bigint();
-  const res = spawnSync('/usr/bin/time', ['-f', '%M', '-o', timeFile, inv.command, ...inv.args], {
+  const res = spawnSync('/usr/bin/time', args, {
     cwd: inv.cwd,
     env: inv.env,
     encoding: 'utf8',
@@ -44,9 +55,23 @@ export function runProcess(inv: Invocation, timeoutMs: number): ProcessRun {
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   if (res.error && (res.error as NodeJS.ErrnoException).code !== 'ETIMEDOUT') throw res.error;
   const timedOut = res.signal === 'SIGKILL';
-  // GNU time writes "Command exited with non-zero status N" before the figure when the child fails.
-  const maxRssKb = timedOut ? NaN : Number(readFileSync(timeFile, 'utf8').trim().split('\n').at(-1));
-  return { ms, maxRssKb, status: res.status, timedOut, stdout: res.stdout ?? '', stderr: res.stderr ?? '' };
+  return { ms, maxRssKb: peakRssKb(timeFile, timedOut), status: res.status, timedOut, stdout: res.stdout ?? '', stderr: res.stderr ?? '' };
+}
+
+/** runProcess without blocking this process's event loop, for runs side by side and for in-process servers that must keep serving. */
+export function runProcessAsync(inv: Invocation, timeoutMs: number): Promise<ProcessRun> {
+  const { args, timeFile } = underTime(inv);
+  const start = process.hrtime.bigint();
+  return new Promise((resolve, reject) => {
+    execFile('/usr/bin/time', args, { cwd: inv.cwd, env: inv.env, encoding: 'utf8', maxBuffer: 1 << 30, timeout: timeoutMs, killSignal: 'SIGKILL' }, (error, stdout, stderr) => {
+      const ms = Number(process.hrtime.bigint() - start) / 1e6;
+      const failure = error as (NodeJS.ErrnoException & { code?: number | string; signal?: NodeJS.Signals | null }) | null;
+      if (failure && typeof failure.code === 'string') return reject(failure);
+      const timedOut = failure?.signal === 'SIGKILL';
+      const status = failure ? (typeof failure.code === 'number' ? failure.code : null) : 0;
+      resolve({ ms, maxRssKb: peakRssKb(timeFile, timedOut), status, timedOut, stdout, stderr });
+    });
+  });
 }
 
 /** Milliseconds one call of `fn` takes (in this process, so warm). */

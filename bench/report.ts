@@ -1,4 +1,4 @@
-import type { InputResult, Results, Stat } from './results.js';
+import type { ExecutorResult, InputResult, Results, Stat } from './results.js';
 
 const num = (x: number, digits: number) => (Number.isFinite(x) ? x.toFixed(digits) : '–');
 const ms = (s: Stat | undefined) => (s ? `${s.timedOut ? '> ' : ''}${num(s.ms, s.ms < 100 ? 1 : 0)}` : '–');
@@ -76,5 +76,30 @@ export function markdown(r: Results): string {
     table(['series', 'k'], Object.entries(r.exponents).map(([k, v]) => [k, num(v, 2)])),
     '',
   );
+  if (r.executor) out.push(...executorTables(r.executor));
   return out.join('\n');
+}
+
+function executorTables(e: ExecutorResult): string[] {
+  const kubectl = (stats: Readonly<Record<string, Stat>>) => Object.entries(stats).find(([k]) => k.startsWith('kubectl'))!;
+  const rows = (what: string, stats: Readonly<Record<string, Stat>>) => {
+    const [, base] = kubectl(stats);
+    return Object.entries(stats).map(([tool, s]) => [what, tool, ms(s), ratio(s, base), mib(s), s.runs]);
+  };
+  const perMinute = Object.entries(e.systemsPerMinute);
+  const [, kubectlPerMinute] = perMinute.find(([k]) => k.startsWith('kubectl'))!;
+  return [
+    `**Executor** (${e.services} generated services, one namespace per system, on the test harness: kube-apiserver ${e.kubernetes}, etcd, ` +
+      'controllers, scheduler and two kwok nodes, on this machine; cold CLI processes; ms)',
+    '',
+    table(
+      ['until', 'command', 'ms', '/ kubectl', 'peak MiB', 'runs'],
+      [...rows('objects accepted', e.up), ...rows('Deployments available', e.ready), ...rows('objects gone', e.down)],
+    ),
+    '',
+    `**Concurrent launches**: ${e.systems} systems, ${e.concurrency} at a time`,
+    '',
+    table(['command', 'systems/min', '/ kubectl'], perMinute.map(([tool, n]) => [tool, num(n, 0), num(n / kubectlPerMinute, 2)])),
+    '',
+  ];
 }

@@ -55,6 +55,23 @@ export interface CorpusResult {
   };
 }
 
+/** Launching and tearing down systems on the harness cluster, tychoc next to kubectl. */
+export interface ExecutorResult {
+  readonly services: number;
+  /** The cluster's version, e.g. v1.33.13. */
+  readonly kubernetes: string;
+  /** Until the API server has accepted every object: tychoc up, tychoc apply, kubectl apply --server-side. */
+  readonly up: Readonly<Record<string, Stat>>;
+  /** Until every object is gone: tychoc down --volumes, kubectl delete -f. */
+  readonly down: Readonly<Record<string, Stat>>;
+  /** Until every Deployment is available: tychoc up --wait, kubectl apply then kubectl wait. */
+  readonly ready: Readonly<Record<string, Stat>>;
+  readonly concurrency: number;
+  readonly systems: number;
+  /** `systems` launches, `concurrency` at a time, per contender. */
+  readonly systemsPerMinute: Readonly<Record<string, number>>;
+}
+
 export interface Results {
   readonly date: string;
   readonly machine: Machine & { readonly node: readonly string[]; readonly kompose?: string };
@@ -65,6 +82,7 @@ export interface Results {
   readonly startup: readonly StartupRow[];
   readonly corpus?: CorpusResult;
   readonly scaling: readonly InputResult[];
+  readonly executor?: ExecutorResult;
   /** Fitted growth exponents over the scaling sizes (1 = linear). */
   readonly exponents: Readonly<Record<string, number>>;
 }

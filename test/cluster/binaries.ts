@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { packagePath } from '../../src/package-path.js';
 import { promisify } from 'node:util';
 
 /** Absolute paths of the cluster binaries built by scripts/cluster-binaries.sh. */
@@ -13,7 +13,7 @@ export interface ClusterBinaries {
 }
 
 /** The script that builds the binaries; it is also the single source of their pinned versions and cache paths. */
-export const BINARIES_SCRIPT = fileURLToPath(new URL('../../scripts/cluster-binaries.sh', import.meta.url));
+export const BINARIES_SCRIPT = packagePath('scripts', 'cluster-binaries.sh');
 
 /** Finds the cached binaries without building anything; throws naming the build command if any is missing. */
 export async function locateBinaries(): Promise<ClusterBinaries> {

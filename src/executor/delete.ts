@@ -2,7 +2,7 @@ import { SID_LABEL } from '../emit/system-labels.js';
 import { parentGroupKinds } from './applyset.js';
 import { ApiError, ClusterError } from './errors.js';
 import type { KubeObject } from './kube-client.js';
-import { deleteObject, listObjects, listVisible, poll, type Propagation } from './objects.js';
+import { deleteObject, listObjects, listVisible, mapLimit, poll, type Propagation } from './objects.js';
 import { releaseClaim } from './prune.js';
 import { KNOWN_GROUP_KINDS, objectRef, resourcePath, type ResourceType } from './rest-mapping.js';
 import { findSystems, systemSelector, type Kube } from './systems.js';
@@ -25,6 +25,9 @@ export interface DownResult {
   readonly namespaces: { readonly deleted: readonly string[]; readonly kept: readonly { readonly name: string; readonly holds: readonly string[] }[] };
 }
 
+const CONCURRENCY = 8;
+const POLL_MS = 250;
+
 // Controllers go in the foreground so that waiting for them also waits for their pods.
 const FOREGROUND = new Set(['Deployment', 'DaemonSet', 'StatefulSet', 'ReplicaSet', 'Job', 'CronJob']);
 
@@ -36,30 +39,32 @@ export async function takeDown(kube: Kube, opts: DownOptions): Promise<DownResul
   const selector = systemSelector(opts.sid);
   const parents = await findSystems(kube, { sid: opts.sid, namespace: opts.namespace });
   const kinds = new Set([...KNOWN_GROUP_KINDS, ...parents.flatMap((p) => parentGroupKinds(p.parent))]);
-  const found: { type: ResourceType; obj: KubeObject }[] = [];
-  for (const gk of [...kinds].sort()) {
-    const type = await kube.mapper.forGroupKind(gk).catch((e) => (e instanceof ClusterError && e.kind === 'notFound' ? undefined : Promise.reject(e)));
-    if (!type) continue;
-    for (const obj of await listVisible(kube.client, type, selector, opts.namespace, kube.defaultNamespace)) {
-      if (!(obj.metadata as { ownerReferences?: unknown[] }).ownerReferences?.length) found.push({ type, obj });
-    }
-  }
+  const types = await mapLimit([...kinds].sort(), CONCURRENCY, (gk) =>
+    kube.mapper.forGroupKind(gk).catch((e) => (e instanceof ClusterError && e.kind === 'notFound' ? undefined : Promise.reject(e))),
+  );
+  const lists = await mapLimit(types.filter((t) => t !== undefined), CONCURRENCY, async (type) =>
+    (await listVisible(kube.client, type, selector, opts.namespace, kube.defaultNamespace)).map((obj) => ({ type, obj })),
+  );
+  const found = lists.flat().filter(({ obj }) => !(obj.metadata as { ownerReferences?: unknown[] }).ownerReferences?.length);
   const namespaces = await systemNamespaces(kube, selector, opts.namespace);
   if (found.length === 0 && namespaces.length === 0) throw new ClusterError('notFound', `no system with id ${opts.sid}${opts.namespace ? ` in namespace ${opts.namespace}` : ''}`);
 
   const isParent = (o: KubeObject) => parents.some((p) => p.parent?.metadata.uid === o.metadata.uid);
-  found.sort((a, b) => Number(isParent(a.obj)) - Number(isParent(b.obj)));
-  const deleted: { type: ResourceType; obj: KubeObject }[] = [];
-  const keptClaims: KubeObject[] = [];
-  for (const { type, obj } of found) {
+  const remove = async ({ type, obj }: { type: ResourceType; obj: KubeObject }): Promise<'deleted' | 'kept' | 'gone'> => {
     if (type.kind === 'PersistentVolumeClaim' && !opts.volumes) {
       await releaseClaim(kube.client, type, obj);
-      keptClaims.push(obj);
-      continue;
+      return 'kept';
     }
     const propagation: Propagation = FOREGROUND.has(type.kind) ? 'Foreground' : 'Background';
-    if (await deleteObject(kube.client, type, obj, propagation, obj.metadata.uid)) deleted.push({ type, obj });
-  }
+    return (await deleteObject(kube.client, type, obj, propagation, obj.metadata.uid)) ? 'deleted' : 'gone';
+  };
+  // The ApplySet parents last: while a member is left, the system can still be found and taken down again.
+  const members = found.filter(({ obj }) => !isParent(obj));
+  const parentObjects = found.filter(({ obj }) => isParent(obj));
+  const ordered = [...members, ...parentObjects];
+  const outcomes = [...(await mapLimit(members, CONCURRENCY, remove)), ...(await mapLimit(parentObjects, CONCURRENCY, remove))];
+  const deleted = ordered.filter((_, i) => outcomes[i] === 'deleted');
+  const keptClaims = ordered.filter((_, i) => outcomes[i] === 'kept').map(({ obj }) => obj);
   const keptNs: { name: string; holds: string[] }[] = [];
   const goneNs: KubeObject[] = [];
   for (const ns of namespaces) {
@@ -71,14 +76,16 @@ export async function takeDown(kube: Kube, opts: DownOptions): Promise<DownResul
   for (const ns of goneNs) await deleteObject(kube.client, nsType, ns, 'Background', ns.metadata.uid);
 
   const podType = await kube.mapper.forKind('v1', 'Pod');
-  const waitingFor = [...deleted, ...goneNs.map((obj) => ({ type: nsType, obj }))];
-  await poll(opts.timeoutMs, 500, async () => {
-    const left = await Promise.all(waitingFor.map(async ({ type, obj }) => {
+  let waitingFor = [...deleted, ...goneNs.map((obj) => ({ type: nsType, obj }))];
+  await poll(opts.timeoutMs, POLL_MS, async () => {
+    const present = await mapLimit(waitingFor, CONCURRENCY, async ({ type, obj }) => {
       const now = await kube.client.getOrUndefined(resourcePath(type, obj.metadata.namespace, obj.metadata.name));
-      return now?.metadata.uid === obj.metadata.uid ? 1 : 0;
-    }));
+      return now?.metadata.uid === obj.metadata.uid;
+    });
+    waitingFor = waitingFor.filter((_, i) => present[i]);
+    if (waitingFor.length > 0) return undefined;
     const pods = await listVisible(kube.client, podType, selector, opts.namespace, kube.defaultNamespace);
-    return left.every((n) => n === 0) && pods.length === 0 ? true : undefined;
+    return pods.length === 0 ? true : undefined;
   }, () => new ClusterError('timeout', `system ${opts.sid} was not gone after ${Math.round(opts.timeoutMs / 1000)}s (still deleting)`));
 
   return {

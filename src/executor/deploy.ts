@@ -4,6 +4,7 @@ import { resolveTargets, serverSideApply, type Applied, type ApplyMode, type Out
 import { applySetId, PART_OF_LABEL, parentGroupKinds, parentObject, systemBaseName } from './applyset.js';
 import { ApiError, ApplyError, ClusterError, asClusterError } from './errors.js';
 import { withNamespaceLock } from './lock.js';
+import { mapLimit } from './objects.js';
 import { checkOwnership } from './ownership.js';
 import { prune } from './prune.js';
 import { groupKind } from './rest-mapping.js';
@@ -49,6 +50,7 @@ export interface DeployResult {
 }
 
 const LOCK_WAIT_MS = 120_000;
+const APPLY_CONCURRENCY = 8;
 
 /** Applies a system's manifests with server-side apply as an ApplySet, pruning what is no longer in it. */
 export async function deploy(kube: Kube, opts: DeployOptions): Promise<DeployResult> {
@@ -68,11 +70,14 @@ export async function deploy(kube: Kube, opts: DeployOptions): Promise<DeployRes
     let step = '';
     const created: Created[] = [];
     const apply = async (t: Target, prior?: KubeObject): Promise<Applied> => {
-      step = `applying ${t.ref}`;
-      const a = await serverSideApply(kube.client, t, prior, opts);
-      if (a.outcome === 'created' && !opts.dryRun) created.push({ target: t, uid: a.object.metadata.uid ?? '' });
-      step = '';
-      return a;
+      try {
+        const a = await serverSideApply(kube.client, t, prior, opts);
+        if (a.outcome === 'created' && !opts.dryRun) created.push({ target: t, uid: a.object.metadata.uid ?? '' });
+        return a;
+      } catch (e) {
+        step ||= `applying ${t.ref}`;
+        throw e;
+      }
     };
     try {
       if (ownNamespace) {
@@ -88,10 +93,13 @@ export async function deploy(kube: Kube, opts: DeployOptions): Promise<DeployRes
       // The parent first lists every kind old and new members have, so that an interrupted run can still be pruned.
       const parentApplied = await apply(withKinds(parentTarget!, opts.tooling, id, applyNs, allKinds), priorParent);
       const applied: Applied[] = [];
-      for (const t of targets) {
-        const a = await apply(t, existing.get(t.ref));
-        applied.push(a);
-        emit({ type: 'applied', ref: t.ref, outcome: a.outcome });
+      // Kind after kind in apply order (claims and configuration before the workloads that use
+      // them), the objects of one kind side by side.
+      for (const batch of byKind(targets)) {
+        for (const a of await mapLimit(batch, APPLY_CONCURRENCY, (t) => apply(t, existing.get(t.ref)))) {
+          applied.push(a);
+          emit({ type: 'applied', ref: a.target.ref, outcome: a.outcome });
+        }
       }
       step = 'pruning';
       const uids = new Set(applied.map((a) => a.object.metadata.uid ?? ''));
@@ -138,6 +146,17 @@ async function requireNamespace(kube: Kube, namespace: string): Promise<void> {
     throw e;
   }
   throw new ClusterError('notFound', `namespace ${namespace} does not exist; create it or use --namespace-per-system`);
+}
+
+/** Runs of consecutive targets of one kind, in order. */
+function byKind(targets: readonly Target[]): Target[][] {
+  const batches: Target[][] = [];
+  for (const t of targets) {
+    const last = batches.at(-1);
+    if (last && groupKind(last[0]!.type) === groupKind(t.type)) last.push(t);
+    else batches.push([t]);
+  }
+  return batches;
 }
 
 function withKinds(parent: Target, tooling: string, id: SystemIdentity, namespace: string, kinds: string[]): Target {

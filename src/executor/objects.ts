@@ -55,16 +55,26 @@ export async function poll<T>(timeoutMs: number, intervalMs: number, check: () =
   }
 }
 
-/** Maps with at most `limit` calls in flight, keeping order; the API server copes better than with all at once. */
+/**
+ * Maps with at most `limit` calls in flight, keeping order; the API server copes better than with
+ * all at once. After a failure no new call starts, and the calls in flight finish before the
+ * first error is thrown, so that a caller's record of what was done is complete.
+ */
 export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
   const results: R[] = new Array(items.length);
   let next = 0;
+  let failure: { error: unknown } | undefined;
   const worker = async () => {
-    while (next < items.length) {
+    while (next < items.length && !failure) {
       const i = next++;
-      results[i] = await fn(items[i]!);
+      try {
+        results[i] = await fn(items[i]!);
+      } catch (error) {
+        failure ??= { error };
+      }
     }
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  if (failure) throw failure.error;
   return results;
 }

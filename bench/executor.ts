@@ -130,7 +130,10 @@ async function measureOn(
   opts.progress(`executor: up and down of ${opts.services} services, ${opts.runs} rounds`);
   const launch = await rounds([plain(launchers['tychoc up']), plain(launchers['tychoc apply']), plain(launchers['kubectl apply'])]);
   opts.progress(`executor: up until ready, ${opts.runs} rounds`);
-  const ready = await rounds([plain(launchers['tychoc up --wait']), { up: kubectlReady, down: launchers['kubectl apply'].down }]);
+  // kubectl deletes in the background by default and so stops waiting before the pods are gone;
+  // here it waits for them too, as tychoc down does.
+  const foreground = (ns: string) => kubectl('delete', '-f', manifests, '-n', ns, '--cascade=foreground');
+  const ready = await rounds([plain(launchers['tychoc up --wait']), { up: kubectlReady, down: foreground }]);
 
   /** Systems per minute for `systems` launches, `concurrency` at a time; torn down afterwards, untimed. */
   async function perMinute(l: Launcher): Promise<number> {
@@ -156,8 +159,12 @@ async function measureOn(
     services: opts.services,
     kubernetes: version.gitVersion,
     up: { 'tychoc up': upRuns!, 'tychoc apply': applyRuns!, 'kubectl apply': kubectlRuns! },
-    // Systems launched either way are torn down the same way.
-    down: { 'tychoc down': processStat([...launch.downs[0]!, ...launch.downs[1]!]), 'kubectl delete': processStat(launch.downs[2]!) },
+    // Systems launched any way are torn down the same way.
+    down: {
+      'tychoc down': processStat([...launch.downs[0]!, ...launch.downs[1]!, ...ready.downs[0]!]),
+      'kubectl delete': processStat(launch.downs[2]!),
+      'kubectl delete --cascade=foreground': processStat(ready.downs[1]!),
+    },
     ready: { 'tychoc up --wait': upWaitRuns!, 'kubectl apply + wait': kubectlWaitRuns! },
     concurrency: opts.concurrency,
     systems: opts.systems,

@@ -84,7 +84,7 @@ function executorTables(e: ExecutorResult): string[] {
   const kubectl = (stats: Readonly<Record<string, Stat>>) => Object.entries(stats).find(([k]) => k.startsWith('kubectl'))!;
   const rows = (what: string, stats: Readonly<Record<string, Stat>>) => {
     const [, base] = kubectl(stats);
-    return Object.entries(stats).map(([tool, s]) => [what, tool, ms(s), ratio(s, base), mib(s), s.runs]);
+    return Object.entries(stats).map(([tool, s]) => [what, `\`${tool}\``, ms(s), ratio(s, base), mib(s), s.runs]);
   };
   const perMinute = Object.entries(e.systemsPerMinute);
   const [, kubectlPerMinute] = perMinute.find(([k]) => k.startsWith('kubectl'))!;
@@ -97,9 +97,13 @@ function executorTables(e: ExecutorResult): string[] {
       [...rows('objects accepted', e.up), ...rows('Deployments available', e.ready), ...rows('objects gone', e.down)],
     ),
     '',
+    '`tychoc up` compiles too; the others apply the manifests `tychoc compile` wrote. `tychoc down` waits until the ' +
+      "pods are gone as well; plain `kubectl delete` does not (its dependents go in the background). '/ kubectl' is " +
+      'against the first kubectl row of each group.',
+    '',
     `**Concurrent launches**: ${e.systems} systems, ${e.concurrency} at a time`,
     '',
-    table(['command', 'systems/min', '/ kubectl'], perMinute.map(([tool, n]) => [tool, num(n, 0), num(n / kubectlPerMinute, 2)])),
+    table(['command', 'systems/min', '/ kubectl'], perMinute.map(([tool, n]) => [`\`${tool}\``, num(n, 0), num(n / kubectlPerMinute, 2)])),
     '',
   ];
 }

@@ -62,7 +62,7 @@ export interface ExecutorResult {
   readonly kubernetes: string;
   /** Until the API server has accepted every object: tychoc up, tychoc apply, kubectl apply --server-side. */
   readonly up: Readonly<Record<string, Stat>>;
-  /** Until every object is gone: tychoc down --volumes, kubectl delete -f. */
+  /** Until every object is gone: tychoc down --volumes (pods too), kubectl delete -f (pods may remain), and with --cascade=foreground (pods too). */
   readonly down: Readonly<Record<string, Stat>>;
   /** Until every Deployment is available: tychoc up --wait, kubectl apply then kubectl wait. */
   readonly ready: Readonly<Record<string, Stat>>;

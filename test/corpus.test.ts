@@ -1,28 +1,18 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compile } from '../src/compile.js';
 import { toYamlStream } from '../src/emit/serialize.js';
 import { EXPECTED_FAILURES } from './corpus-expectations.js';
+import { corpusDir, corpusFiles } from './corpus-files.js';
 
 /**
  * Every YAML file of the shared real-world corpus must end in manifests or in positioned
  * diagnostics, never an exception; the ones that fail are listed with the reason.
  */
-const corpus = new URL('../../shared/corpus/', import.meta.url).pathname;
-
-function yamlFiles(dir: string): string[] {
-  return readdirSync(dir)
-    .sort()
-    .flatMap((name) => {
-      const path = join(dir, name);
-      if (statSync(path).isDirectory()) return yamlFiles(path);
-      return /\.ya?ml$/.test(name) ? [path] : [];
-    });
-}
-
+const corpus = corpusDir;
 const available = existsSync(corpus);
-const files = available ? yamlFiles(corpus) : [];
+const files = corpusFiles();
 
 describe.skipIf(!available)(available ? 'shared corpus' : `shared corpus (SKIPPED: ${corpus} not found)`, () => {
   it.each(files.map((f) => [relative(corpus, f), f]))('%s', (name, file) => {

@@ -1,9 +1,10 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { compile } from '../src/compile.js';
 import type { Manifest } from '../src/emit/chart.js';
 import type { PolicyOverrides } from '../src/model/policy.js';
+import { corpusDir, corpusFiles } from './corpus-files.js';
 
 /** What one compile emitted, with its diagnostics as `CODE message` lines. */
 export interface EmittedObjects {
@@ -27,21 +28,9 @@ export function fixtureObjects(): EmittedObjects[] {
   });
 }
 
-/** The shared real-world corpus (`../shared/corpus`), where present. */
-export const corpusDir = new URL('../../shared/corpus/', import.meta.url).pathname;
-
-function yamlFiles(dir: string): string[] {
-  return readdirSync(dir).sort().flatMap((name) => {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) return yamlFiles(path);
-    return /\.ya?ml$/.test(name) ? [path] : [];
-  });
-}
-
 /** Every corpus file that compiles, compiled in-process under `policy`; none without the corpus. */
 export function corpusObjects(policy?: PolicyOverrides): EmittedObjects[] {
-  if (!existsSync(corpusDir)) return [];
-  return yamlFiles(corpusDir).flatMap((file) => {
+  return corpusFiles().flatMap((file) => {
     const name = relative(corpusDir, file);
     // Files that fail (under this policy) are corpus.test.ts's concern.
     const result = compile({ files: [file], cwd: dirname(file), env: {}, ...(policy ? { policy } : {}) });

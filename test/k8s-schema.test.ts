@@ -3,7 +3,8 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import type { Manifest } from '../src/emit/chart.js';
-import { corpusDir, corpusObjects, fixtureObjects, type EmittedObjects } from './emitted-objects.js';
+import { corpusDir } from './corpus-files.js';
+import { corpusObjects, fixtureObjects, type EmittedObjects } from './emitted-objects.js';
 
 /**
  * Every object of every golden fixture and of the compiled corpus (with network policies on)

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import type { Manifest } from '../src/emit/chart.js';
 import { dnsLabel } from '../src/emit/names.js';
 import type { PolicyOverrides } from '../src/model/policy.js';
-import { corpusDir, corpusObjects, fixtureObjects, type EmittedObjects } from './emitted-objects.js';
+import { corpusDir } from './corpus-files.js';
+import { corpusObjects, fixtureObjects, type EmittedObjects } from './emitted-objects.js';
 import { podsOf, restrictedViolations, type PodLike } from './pod-security-rules.js';
 
 /**

@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { corpusDir, corpusFiles } from '../inprocess.js';
+import { corpusDir, corpusFiles } from '../../test/corpus-files.js';
 import { kompose as komposeTool, komposePath } from '../tools.js';
 import { classify } from './classify.js';
 import { kompose, tychoc, type Converter } from './convert.js';

@@ -1,34 +1,24 @@
 import { execFile } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { compile } from '../../src/compile.js';
 import type { Manifest } from '../../src/emit/chart.js';
 import { toJsonList, toYamlStream } from '../../src/emit/serialize.js';
 import { EXPECTED_FAILURES } from '../corpus-expectations.js';
+import { corpusDir, corpusFiles } from '../corpus-files.js';
 import { locateBinaries } from './binaries.js';
-import { startCluster, type Cluster } from './harness.js';
+import { useCluster } from '../executor/cluster-fixture.js';
 
 /**
  * Every manifest stream compiled from the shared corpus is accepted by a real API server as
  * `kubectl apply --server-side --dry-run=server --validate=strict` sends it: schema, unknown
  * fields, defaulting and admission, with nothing stored (so files may reuse names).
  */
-const corpus = new URL('../../../shared/corpus/', import.meta.url).pathname;
-
-function yamlFiles(dir: string): string[] {
-  return readdirSync(dir)
-    .sort()
-    .flatMap((name) => {
-      const path = join(dir, name);
-      if (statSync(path).isDirectory()) return yamlFiles(path);
-      return /\.ya?ml$/.test(name) ? [path] : [];
-    });
-}
-
+const corpus = corpusDir;
 const available = existsSync(corpus);
 // The files test/corpus.test.ts expects to compile.
-const compiling = (available ? yamlFiles(corpus) : []).map((f) => [relative(corpus, f), f] as const).filter(([name]) => !EXPECTED_FAILURES[name]);
+const compiling = corpusFiles().map((f) => [relative(corpus, f), f] as const).filter(([name]) => !EXPECTED_FAILURES[name]);
 // The JSON form (`--format json`, a v1 List) goes through the same check for a few files rich in kinds.
 const JSON_CASES = ['awesome-compose/nextcloud-redis-mariadb/compose.yaml', 'kompose-fixtures/configmap-volume/compose.yaml', 'kompose-fixtures/secrets/docker-compose-secrets-long.yml'];
 
@@ -39,31 +29,16 @@ function manifestsOf(file: string): readonly Manifest[] {
 }
 
 describe.skipIf(!available)(available ? 'corpus manifests pass a server-side dry run' : `corpus dry run (SKIPPED: ${corpus} not found)`, () => {
-  let cluster: Cluster | undefined;
-  let kubectl = '';
-  let failure: unknown;
-
-  beforeAll(async () => {
-    try {
-      kubectl = (await locateBinaries()).kubectl;
-      // Validation and admission need only the API server.
-      cluster = await startCluster({ controllers: false });
-    } catch (e) {
-      failure = e; // every test fails with the reason, rather than being skipped
-    }
-  }, 180_000);
-  beforeEach(() => {
-    if (failure) throw failure;
-  });
-  afterAll(async () => {
-    await cluster?.stop();
-  }, 60_000);
+  // Validation and admission need only the API server.
+  const c = useCluster({ controllers: false });
+  let kubectl: Promise<string> | undefined;
 
   /** `kubectl apply` of a stream on stdin; resolves with stdout, rejects with kubectl's message. */
-  function dryRun(stream: string): Promise<string> {
-    const args = ['--kubeconfig', cluster!.kubeconfig, 'apply', '--server-side', '--dry-run=server', '--validate=strict', '--field-manager=tychoc', '-f', '-'];
+  async function dryRun(stream: string): Promise<string> {
+    const bin = await (kubectl ??= locateBinaries().then((b) => b.kubectl));
+    const args = ['--kubeconfig', c.cluster.kubeconfig, 'apply', '--server-side', '--dry-run=server', '--validate=strict', '--field-manager=tychoc', '-f', '-'];
     return new Promise((resolve, reject) => {
-      const child = execFile(kubectl, args, (err, stdout, stderr) => (err ? reject(new Error(`kubectl: ${stderr || err.message}`)) : resolve(stdout)));
+      const child = execFile(bin, args, (err, stdout, stderr) => (err ? reject(new Error(`kubectl: ${stderr || err.message}`)) : resolve(stdout)));
       child.stdin!.end(stream);
     });
   }

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
-import { startCluster, type Cluster } from '../cluster/harness.js';
+import { startCluster, type Cluster, type ClusterOptions } from '../cluster/harness.js';
 import { KubeHttp } from '../cluster/http.js';
 import { waitFor } from '../cluster/processes.js';
 import { runCli, type CliRun } from '../run-cli.js';
@@ -21,14 +21,14 @@ export interface ClusterFixture {
  * Starts one cluster before the file's tests and stops it after them. If it cannot start, every
  * test fails with the reason (a failing beforeAll would only mark them skipped).
  */
-export function useCluster(): ClusterFixture {
+export function useCluster(options: ClusterOptions = { nodes: 2 }): ClusterFixture {
   let cluster: Cluster | undefined;
   let api: KubeHttp | undefined;
   let failure: unknown;
   beforeAll(async () => {
     const started = Date.now();
     try {
-      cluster = await startCluster({ nodes: 2 });
+      cluster = await startCluster(options);
     } catch (e) {
       failure = e;
       return;

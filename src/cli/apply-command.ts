@@ -2,8 +2,6 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { Manifest } from '../emit/chart.js';
-import { sortManifests } from '../emit/serialize.js';
-import { ManifestError, readManifests } from '../executor/read-manifests.js';
 import { clusterCommand, withCluster } from './cluster-options.js';
 import { addDeployOptions, runDeploy, type DeployFlags } from './deploy-run.js';
 import { ExitCode, type Io } from './io.js';
@@ -19,6 +17,7 @@ export function applyCommand(io: Io, version: string): Command {
     .argument('<source>', 'a directory from `tychoc compile -o`, a YAML/JSON file, or `-` for standard input')
     .option('-p, --project-name <name>', 'project name (default: the app.kubernetes.io/part-of label of the objects)');
   return addDeployOptions(cmd).action(async (source: string, flags: ApplyFlags) => {
+    const [{ sortManifests }, { ManifestError, readManifests }] = await Promise.all([import('../emit/serialize.js'), import('../executor/read-manifests.js')]);
     let manifests: Manifest[];
     try {
       manifests = readManifests(source === '-' ? source : resolve(io.cwd, source), () => readFileSync(0, 'utf8'));

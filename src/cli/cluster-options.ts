@@ -1,6 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { ClusterError, type FailureKind } from '../executor/errors.js';
-import { connect } from '../executor/kubeconfig.js';
 import type { Kube } from '../executor/systems.js';
 import { ExitCode, type Io } from './io.js';
 
@@ -50,6 +49,7 @@ export function clusterCommand(io: Io, name: string): Command {
 export async function withCluster(io: Io, flags: ClusterFlags, fn: (kube: Kube) => Promise<ExitCode>): Promise<ExitCode> {
   let kube: Kube | undefined;
   try {
+    const { connect } = await import('../executor/kubeconfig.js');
     kube = await connect({ kubeconfig: flags.kubeconfig, context: flags.context, env: io.env, cwd: io.cwd });
     return await fn(kube);
   } catch (e) {

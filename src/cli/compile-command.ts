@@ -1,8 +1,6 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
-import { compile } from '../compile.js';
-import { toFiles, toJsonList, toYamlStream } from '../emit/serialize.js';
 import type { Policy } from '../model/policy.js';
 import type { Exposure } from '../model/system.js';
 import { renderDiagnostics } from './render.js';
@@ -57,12 +55,15 @@ export function compileCommand(io: Io): Command {
     .option('--templates <dir>', 'directory of Handlebars templates replacing the built-in ones of the same name')
     .option('--strict', 'treat warnings as errors')
     .option('-q, --quiet', 'do not print warnings')
-    .action((files: string[], flags: CompileFlags & { name?: string }) => {
-      io.exit(runCompile(io, [...files, ...(flags.file ?? [])], { ...flags, projectName: flags.projectName ?? flags.name }));
+    .action(async (files: string[], flags: CompileFlags & { name?: string }) => {
+      io.exit(await runCompile(io, [...files, ...(flags.file ?? [])], { ...flags, projectName: flags.projectName ?? flags.name }));
     });
 }
 
-function runCompile(io: Io, files: string[], flags: CompileFlags): ExitCode {
+async function runCompile(io: Io, files: string[], flags: CompileFlags): Promise<ExitCode> {
+  // The compiler (cdk8s and the Kubernetes classes above all) loads only when a command compiles:
+  // --help, --version and the cluster commands start without it.
+  const [{ compile }, { toFiles, toJsonList, toYamlStream }] = await Promise.all([import('../compile.js'), import('../emit/serialize.js')]);
   const result = compile({
     files,
     cwd: io.cwd,

@@ -1,10 +1,9 @@
 import { Command, Option } from 'commander';
 import type { Manifest } from '../emit/chart.js';
-import { deploy, type DeployEvent } from '../executor/deploy.js';
+import type { DeployEvent } from '../executor/deploy.js';
 import { ClusterError } from '../executor/errors.js';
-import { summarize } from '../executor/summary.js';
 import type { Kube } from '../executor/systems.js';
-import { waitForRollout, workloads, type Rollout } from '../executor/wait.js';
+import type { Rollout } from '../executor/wait.js';
 import { parseDuration, parseSid, table, type ClusterFlags } from './cluster-options.js';
 import { ExitCode, type Io } from './io.js';
 
@@ -40,6 +39,11 @@ export function addDeployOptions(cmd: Command): Command {
 
 /** Deploys manifests, optionally waits for the rollout, and prints the result. */
 export async function runDeploy(io: Io, kube: Kube, manifests: readonly Manifest[], app: string, flags: DeployFlags, version: string, reuse: boolean): Promise<ExitCode> {
+  const [{ deploy }, { summarize }, { waitForRollout, workloads }] = await Promise.all([
+    import('../executor/deploy.js'),
+    import('../executor/summary.js'),
+    import('../executor/wait.js'),
+  ]);
   const dryRun = flags.dryRun === 'server';
   const say = (line: string) => !flags.quiet && io.stderr(`${line}\n`);
   const onEvent = (e: DeployEvent) => {

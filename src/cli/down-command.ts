@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { takeDown, type DownResult } from '../executor/delete.js';
+import type { DownResult } from '../executor/delete.js';
 import { clusterCommand, parseDuration, parseSid, withCluster, type ClusterFlags } from './cluster-options.js';
 import { ExitCode, type Io } from './io.js';
 
@@ -19,6 +19,7 @@ export function downCommand(io: Io): Command {
     .action(async (sids: string[], flags: DownFlags) => {
       io.exit(
         await withCluster(io, flags, async (kube) => {
+          const { takeDown } = await import('../executor/delete.js');
           const results: Record<string, DownResult> = {};
           for (const sid of sids) {
             results[sid] = await takeDown(kube, { sid, namespace: flags.namespace, volumes: !!flags.volumes, timeoutMs: flags.timeout });

@@ -1,5 +1,4 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { findWorkloads, modifyWorkloads } from '../executor/modify.js';
 import { clusterCommand, parseCount, parseSid, withCluster, type ClusterFlags } from './cluster-options.js';
 import { ExitCode, type Io } from './io.js';
 
@@ -46,6 +45,7 @@ export function modifyCommand(io: Io): Command {
       }
       io.exit(
         await withCluster(io, flags, async (kube) => {
+          const { findWorkloads, modifyWorkloads } = await import('../executor/modify.js');
           const workloads = await findWorkloads(kube, sid, flags.service, flags.namespace);
           const changed = await modifyWorkloads(kube, workloads, { cpu: flags.cpu, memory: flags.memory, replicas: flags.replicas, labels: flags.label });
           if (flags.output === 'json') io.stdout(`${JSON.stringify({ sid, objects: changed })}\n`);

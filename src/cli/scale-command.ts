@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { findWorkloads, scaleWorkloads } from '../executor/modify.js';
 import { clusterCommand, parseCount, parseSid, withCluster, type ClusterFlags } from './cluster-options.js';
 import { ExitCode, type Io } from './io.js';
 
@@ -14,6 +13,7 @@ export function scaleCommand(io: Io): Command {
     .action(async (sid: string, service: string, replicas: number, flags: ClusterFlags) => {
       io.exit(
         await withCluster(io, flags, async (kube) => {
+          const { findWorkloads, scaleWorkloads } = await import('../executor/modify.js');
           const scaled = await scaleWorkloads(kube, await findWorkloads(kube, sid, service, flags.namespace), replicas);
           if (flags.output === 'json') io.stdout(`${JSON.stringify({ sid, service, replicas, objects: scaled })}\n`);
           else io.stdout(`${scaled.join(', ')} scaled to ${replicas}\n`);

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { systemStatus, type ServiceStatus, type SystemStatus } from '../executor/status.js';
+import type { ServiceStatus, SystemStatus } from '../executor/status.js';
 import { age, clusterCommand, exitCodeFor, parseSid, table, withCluster, type ClusterFlags } from './cluster-options.js';
 import { ExitCode, type Io } from './io.js';
 
@@ -17,6 +17,7 @@ export function statusCommand(io: Io): Command {
     .action(async (sid: string | undefined, flags: StatusFlags) => {
       io.exit(
         await withCluster(io, flags, async (kube) => {
+          const { systemStatus } = await import('../executor/status.js');
           const systems = await systemStatus(kube, { sid, namespace: flags.namespace });
           if (sid && systems.length === 0) {
             io.stderr(`tychoc: no system with id ${sid}\n`);

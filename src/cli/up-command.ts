@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import { compile } from '../compile.js';
 import { newSid } from '../executor/systems.js';
 import type { Exposure } from '../model/system.js';
 import { clusterCommand, withCluster } from './cluster-options.js';
@@ -46,6 +45,7 @@ export function upCommand(io: Io, version: string): Command {
 async function runUp(io: Io, files: string[], flags: UpFlags, version: string): Promise<ExitCode> {
   // Chosen before compiling, so that every label and selector the compiler writes names it.
   const sid = flags.sid ?? newSid();
+  const { compile } = await import('../compile.js');
   const result = compile({
     files,
     cwd: io.cwd,

@@ -1,26 +1,13 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runWithout } from '../blocked-imports.js';
 
-const bin = new URL('../../dist/src/cli/bin.js', import.meta.url).pathname;
 const example = new URL('../../fixtures/web-and-database/compose.yaml', import.meta.url).pathname;
 
-// A module hook that makes importing the Kubernetes client library fail, so a command that loads
-// it (statically or dynamically, directly or through another module) cannot succeed.
-const resolveHook = `export async function resolve(specifier, context, next) {
-  if (specifier === '@kubernetes/client-node' || specifier.startsWith('@kubernetes/client-node/')) throw new Error('BLOCKED @kubernetes/client-node');
-  return next(specifier, context);
-}`;
-const register = `import { register } from 'node:module'; register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(resolveHook)}`)});`;
-
-function run(args: readonly string[], kubeconfig = '/nonexistent/kubeconfig') {
-  return spawnSync(process.execPath, ['--import', `data:text/javascript,${encodeURIComponent(register)}`, bin, ...args], {
-    env: { PATH: process.env.PATH, DB_PASSWORD: 'secret', KUBECONFIG: kubeconfig },
-    encoding: 'utf8',
-  });
-}
+const run = (args: readonly string[], kubeconfig = '/nonexistent/kubeconfig') =>
+  runWithout(['@kubernetes/client-node'], args, { DB_PASSWORD: 'secret', KUBECONFIG: kubeconfig });
 
 /** A kubeconfig for a server on a closed port, with the given user. */
 function kubeconfig(name: string, user: Record<string, unknown>): string {

@@ -1,5 +1,4 @@
-import { Construct } from 'constructs';
-import { k8s } from './k8s.js';
+import { Construct, k8s } from './cdk8s.js';
 
 /** A port on the pods, with its protocol. */
 export interface PolicyPort {

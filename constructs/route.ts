@@ -1,6 +1,4 @@
-import { ApiObject } from 'cdk8s';
-import { Construct } from 'constructs';
-import { k8s } from './k8s.js';
+import { ApiObject, Construct, k8s } from './cdk8s.js';
 
 export interface PathRouteProps {
   readonly name: string;

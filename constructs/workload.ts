@@ -1,5 +1,4 @@
-import { Construct } from 'constructs';
-import { k8s } from './k8s.js';
+import { Construct, type K8s, k8s } from './cdk8s.js';
 
 /** The controller a compose service runs under. */
 export type WorkloadKind =
@@ -18,7 +17,7 @@ export interface WorkloadProps {
   readonly selector: Readonly<Record<string, string>>;
   /** Annotations on the object and its pods; none by default. */
   readonly annotations?: Readonly<Record<string, string>>;
-  readonly podSpec: k8s.PodSpec;
+  readonly podSpec: K8s.PodSpec;
 }
 
 /**

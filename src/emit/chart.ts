@@ -1,4 +1,4 @@
-import { App, Chart } from 'cdk8s';
+import { App, Chart } from '../../constructs/cdk8s.js';
 import { FileSet } from '../../constructs/file-set.js';
 import { NetworkService } from '../../constructs/network-service.js';
 import { VolumeClaim } from '../../constructs/volume-claim.js';

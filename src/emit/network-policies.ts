@@ -1,4 +1,4 @@
-import type { Chart } from 'cdk8s';
+import type { Chart } from '../../constructs/cdk8s.js';
 import { IngressPolicy } from '../../constructs/network-policy.js';
 import type { System } from '../model/system.js';
 import { objectLabels, selectorLabels } from './labels.js';

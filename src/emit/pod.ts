@@ -1,11 +1,10 @@
-import type { k8s } from '../../constructs/k8s.js';
 import type { Container, Mount, Probes, Resources, Service, System } from '../model/system.js';
 import { dnsLabel, joinedLabel, portName } from './names.js';
 import { cpuQuantity, memoryQuantity } from './quantities.js';
-import { k8s as k8sValues } from '../../constructs/k8s.js';
+import { k8s, type K8s } from '../../constructs/cdk8s.js';
 
 /** The pod spec of one compose service: restricted security context, probes, mounts. */
-export function podSpec(system: System, svc: Service): k8s.PodSpec {
+export function podSpec(system: System, svc: Service): K8s.PodSpec {
   const { volumes, mounts } = podVolumes(system, svc);
   const restartPolicy = svc.workload.type === 'job' ? (svc.workload.restart === 'never' ? 'Never' : 'OnFailure') : 'Always';
   const sec = svc.container.security;
@@ -32,7 +31,7 @@ export function podSpec(system: System, svc: Service): k8s.PodSpec {
   };
 }
 
-function dnsConfig(svc: Service): k8s.PodDnsConfig {
+function dnsConfig(svc: Service): K8s.PodDnsConfig {
   return {
     ...(svc.dns.nameservers.length > 0 ? { nameservers: [...svc.dns.nameservers] } : {}),
     ...(svc.dns.searches.length > 0 ? { searches: [...svc.dns.searches] } : {}),
@@ -43,7 +42,7 @@ function nodeSelector(platform: NonNullable<Service['platform']>): Record<string
   return { 'kubernetes.io/os': platform.os, ...(platform.arch ? { 'kubernetes.io/arch': platform.arch } : {}) };
 }
 
-function container(svc: Service, volumeMounts: k8s.VolumeMount[]): k8s.Container {
+function container(svc: Service, volumeMounts: K8s.VolumeMount[]): K8s.Container {
   const c = svc.container;
   const ports = svc.ports.map((p) => ({ name: portName(p.protocol, p.target), containerPort: p.target, protocol: p.protocol }));
   return {
@@ -73,20 +72,20 @@ function literal(value: string): string {
   return value.replaceAll('$(', '$$$$(');
 }
 
-function probe(p: Probes, failureThreshold = p.timing.failureThreshold): k8s.Probe {
+function probe(p: Probes, failureThreshold = p.timing.failureThreshold): K8s.Probe {
   const a = p.action;
   const action =
     a.type === 'exec' ? { exec: { command: [...a.command] } }
-    : a.type === 'http' ? { httpGet: { path: a.path, port: k8sValues.IntOrString.fromNumber(a.port) } }
-    : { tcpSocket: { port: k8sValues.IntOrString.fromNumber(a.port) } };
+    : a.type === 'http' ? { httpGet: { path: a.path, port: k8s.IntOrString.fromNumber(a.port) } }
+    : { tcpSocket: { port: k8s.IntOrString.fromNumber(a.port) } };
   return { ...action, periodSeconds: p.timing.periodSeconds, timeoutSeconds: p.timing.timeoutSeconds, failureThreshold };
 }
 
 /** `resources`, omitted when compose sets no limit or reservation. */
-function resources(r: Resources): { resources?: k8s.ResourceRequirements } {
-  const limits: Record<string, k8s.Quantity> = {};
-  const requests: Record<string, k8s.Quantity> = {};
-  const q = (s: string) => k8sValues.Quantity.fromString(s);
+function resources(r: Resources): { resources?: K8s.ResourceRequirements } {
+  const limits: Record<string, K8s.Quantity> = {};
+  const requests: Record<string, K8s.Quantity> = {};
+  const q = (s: string) => k8s.Quantity.fromString(s);
   if (r.cpuLimit !== undefined) limits['cpu'] = q(cpuQuantity(r.cpuLimit));
   if (r.memoryLimitBytes !== undefined) limits['memory'] = q(memoryQuantity(r.memoryLimitBytes));
   if (r.cpuRequest !== undefined) requests['cpu'] = q(cpuQuantity(r.cpuRequest));
@@ -97,7 +96,7 @@ function resources(r: Resources): { resources?: k8s.ResourceRequirements } {
   return { resources: { ...(has(limits) ? { limits } : {}), ...(has(requests) ? { requests } : {}) } };
 }
 
-function securityContext(c: Container): k8s.SecurityContext {
+function securityContext(c: Container): K8s.SecurityContext {
   const s = c.security;
   if (s.privileged) return { privileged: true, ...(s.readOnlyRootFilesystem ? { readOnlyRootFilesystem: true } : {}) };
   return {
@@ -110,9 +109,9 @@ function securityContext(c: Container): k8s.SecurityContext {
 }
 
 /** Pod volumes and container mounts; one pod volume per named volume however often it is mounted. */
-function podVolumes(system: System, svc: Service): { volumes: k8s.Volume[]; mounts: k8s.VolumeMount[] } {
-  const volumes = new Map<string, k8s.Volume>();
-  const mounts: k8s.VolumeMount[] = [];
+function podVolumes(system: System, svc: Service): { volumes: K8s.Volume[]; mounts: K8s.VolumeMount[] } {
+  const volumes = new Map<string, K8s.Volume>();
+  const mounts: K8s.VolumeMount[] = [];
   svc.container.mounts.forEach((m, i) => {
     const v = podVolume(system, m, i);
     volumes.set(v.name, v);
@@ -134,7 +133,7 @@ function fileKey(system: System, m: Mount & { type: 'config' | 'secret' }): stri
   return objects.find((o) => o.name === m.source)?.key ?? m.source;
 }
 
-function podVolume(system: System, m: Mount, index: number): k8s.Volume {
+function podVolume(system: System, m: Mount, index: number): K8s.Volume {
   switch (m.type) {
     case 'volume': {
       if (!m.volume) return { name: `anon-${index}`, emptyDir: {} };
@@ -150,7 +149,7 @@ function podVolume(system: System, m: Mount, index: number): k8s.Volume {
       return { name: `bind-${index}`, emptyDir: {} };
     }
     case 'tmpfs':
-      return { name: `tmpfs-${index}`, emptyDir: { medium: 'Memory', ...(m.sizeBytes ? { sizeLimit: k8sValues.Quantity.fromString(memoryQuantity(m.sizeBytes)) } : {}) } };
+      return { name: `tmpfs-${index}`, emptyDir: { medium: 'Memory', ...(m.sizeBytes ? { sizeLimit: k8s.Quantity.fromString(memoryQuantity(m.sizeBytes)) } : {}) } };
     case 'config':
     case 'secret': {
       const objects = m.type === 'config' ? system.configs : system.secrets;

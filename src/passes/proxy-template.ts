@@ -1,4 +1,8 @@
-import Handlebars from 'handlebars';
+import { createRequire } from 'node:module';
+import type HandlebarsModule from 'handlebars';
+
+// Only systems with proxy_rewrite render templates; the others never load Handlebars.
+const require = createRequire(import.meta.url);
 
 /** Values a proxy template may use; every one is always defined, possibly as the empty string. */
 export type TemplateVars = Readonly<Record<string, string | number>>;
@@ -11,6 +15,7 @@ export type TemplateVars = Readonly<Record<string, string | number>>;
 export function renderTemplate(source: string, vars: TemplateVars): { text: string } | { error: string } {
   try {
     // An environment of its own: helpers or partials registered elsewhere never leak in.
+    const Handlebars = require('handlebars') as typeof HandlebarsModule;
     return { text: Handlebars.create().compile(source, { noEscape: true, strict: true })(vars) };
   } catch (e) {
     return { error: explain(e instanceof Error ? e.message : String(e)) };

@@ -3,7 +3,7 @@ import { runWithout } from '../blocked-imports.js';
 
 // Start-up is most of a small command's time: the compiler (cdk8s and the Kubernetes classes),
 // yaml and the executor load only in the actions that use them.
-const HEAVY = ['/dist/src/compile.js', 'cdk8s', 'yaml', '/dist/src/executor/kubeconfig.js'];
+const HEAVY = ['/dist/src/compile.js', '/dist/constructs/cdk8s.js', 'yaml', '/dist/src/executor/kubeconfig.js'];
 const example = new URL('../../fixtures/web-and-database/compose.yaml', import.meta.url).pathname;
 
 describe('what a command loads', () => {

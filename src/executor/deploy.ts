@@ -69,13 +69,15 @@ export async function deploy(kube: Kube, opts: DeployOptions): Promise<DeployRes
   const run = async (): Promise<DeployResult> => {
     let step = '';
     const created: Created[] = [];
+    // Which object each failure came from: objects of a kind are applied side by side.
+    const failures = new Map<unknown, string>();
     const apply = async (t: Target, prior?: KubeObject): Promise<Applied> => {
       try {
         const a = await serverSideApply(kube.client, t, prior, opts);
         if (a.outcome === 'created' && !opts.dryRun) created.push({ target: t, uid: a.object.metadata.uid ?? '' });
         return a;
       } catch (e) {
-        step ||= `applying ${t.ref}`;
+        failures.set(e, `applying ${t.ref}`);
         throw e;
       }
     };
@@ -109,8 +111,9 @@ export async function deploy(kube: Kube, opts: DeployOptions): Promise<DeployRes
       if (allKinds.length !== kinds.length) await apply(withKinds(parentTarget!, opts.tooling, id, applyNs, kinds));
       return { system: { ...id, namespace, parent: parentApplied.object }, isNew, applied, pruned: result.deleted };
     } catch (e) {
-      if (step === '' && created.length === 0) throw e;
-      throw await failed(kube, asClusterError(e), step || 'deploying', created, opts.keepPartial);
+      const where = failures.get(e) ?? step;
+      if (where === '' && created.length === 0) throw e;
+      throw await failed(kube, asClusterError(e), where || 'deploying', created, opts.keepPartial);
     }
   };
   if (ownNamespace) return run();

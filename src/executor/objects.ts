@@ -57,24 +57,25 @@ export async function poll<T>(timeoutMs: number, intervalMs: number, check: () =
 
 /**
  * Maps with at most `limit` calls in flight, keeping order; the API server copes better than with
- * all at once. After a failure no new call starts, and the calls in flight finish before the
- * first error is thrown, so that a caller's record of what was done is complete.
+ * all at once. After a failure no new call starts, and the calls in flight finish before an error
+ * is thrown, so that a caller's record of what was done is complete. The error thrown is that of
+ * the first failed item in order (not in time), so the same failures always read the same.
  */
 export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
   const results: R[] = new Array(items.length);
   let next = 0;
-  let failure: { error: unknown } | undefined;
+  const failures: { index: number; error: unknown }[] = [];
   const worker = async () => {
-    while (next < items.length && !failure) {
+    while (next < items.length && failures.length === 0) {
       const i = next++;
       try {
         results[i] = await fn(items[i]!);
       } catch (error) {
-        failure ??= { error };
+        failures.push({ index: i, error });
       }
     }
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  if (failure) throw failure.error;
+  if (failures.length > 0) throw failures.reduce((a, b) => (b.index < a.index ? b : a)).error;
   return results;
 }

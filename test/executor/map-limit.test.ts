@@ -17,16 +17,15 @@ describe('mapLimit', () => {
     expect(most).toBe(2);
   });
 
-  it('after a failure starts nothing new, lets the calls in flight finish, then throws the first error', async () => {
+  it('after a failure starts nothing new, lets the calls in flight finish, then throws the first error in order', async () => {
     const finished: number[] = [];
     const run = mapLimit([1, 2, 3, 4, 5, 6], 3, async (n) => {
-      if (n === 1) throw new Error('first');
-      for (let i = 0; i < n; i++) await tick();
-      if (n === 3) throw new Error('second');
+      for (let i = 0; i < 4 - n; i++) await tick();
+      if (n !== 2) throw new Error(`failed ${n}`);
       finished.push(n);
     });
-    await expect(run).rejects.toThrow('first');
-    // 2 and 3 were in flight with 1; nothing after the failure was started.
+    // 3 fails first in time, 2 is still in flight and finishes; 1 fails last but comes first.
+    await expect(run).rejects.toThrow('failed 1');
     expect(finished).toEqual([2]);
   });
 });

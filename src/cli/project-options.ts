@@ -1,0 +1,71 @@
+import { readFileSync } from 'node:fs';
+import { Option, type Command } from 'commander';
+import type { CompileOptions, CompileResult } from '../compile.js';
+import type { Exposure } from '../model/system.js';
+import type { Io } from './io.js';
+import { renderDiagnostics } from './render.js';
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+/** Which compose project to load, and how strictly: the flags `compile` and `up` share. */
+export interface ProjectFlags {
+  file?: string[];
+  projectName?: string;
+  /** Hidden alias of --project-name. */
+  name?: string;
+  projectDirectory?: string;
+  envFile?: string[];
+  profile?: string[];
+  imagePrefix?: string;
+  policy?: string;
+  serviceType?: Exposure;
+  strict?: boolean;
+  quiet?: boolean;
+}
+
+/** Adds the compose files argument and the ProjectFlags options. */
+export function withProjectOptions(cmd: Command): Command {
+  return cmd
+    .argument('[files...]', 'compose files, merged in order (`-` for standard input)')
+    .option('-f, --file <file>', 'compose file (repeatable; same as a positional file)', collect)
+    .option('-p, --project-name <name>', 'project name (default: `name:`, COMPOSE_PROJECT_NAME, or the directory)')
+    .addOption(new Option('--name <name>', 'alias of --project-name').hideHelp())
+    .option('--project-directory <dir>', 'project directory (default: the first file\'s directory)')
+    .option('--env-file <file>', 'environment file replacing the project\'s .env (repeatable)', collect)
+    .option('--profile <profile>', 'activate a profile (repeatable; default COMPOSE_PROFILES)', collect)
+    .option('--image-prefix <prefix>', 'registry prefix for images derived from build:, e.g. registry.example.com/team/')
+    .option('--policy <file>', 'policy file (default: tycho.policy.yaml in the project directory)')
+    .addOption(new Option('--service-type <type>', 'Service type of services without their own setting').choices(['ClusterIP', 'NodePort', 'LoadBalancer', 'Headless']))
+    .option('--strict', 'treat compile warnings as errors');
+}
+
+/**
+ * Compiles the project the arguments name and prints its diagnostics (only errors with --quiet).
+ * The result, or undefined when compiling failed (or warned, with --strict). The compiler (cdk8s
+ * and the Kubernetes classes above all) loads here, so commands that do not compile start without it.
+ */
+export async function compileProject(
+  io: Io,
+  files: readonly string[],
+  flags: ProjectFlags,
+  more: Omit<CompileOptions, 'files' | 'cwd' | 'env'>,
+): Promise<CompileResult | undefined> {
+  const { compile } = await import('../compile.js');
+  const result = compile({
+    files: [...files, ...(flags.file ?? [])],
+    cwd: io.cwd,
+    env: io.env,
+    envFiles: flags.envFile,
+    projectName: flags.projectName ?? flags.name,
+    projectDirectory: flags.projectDirectory,
+    profiles: flags.profile,
+    imagePrefix: flags.imagePrefix,
+    policyFile: flags.policy,
+    readStdin: () => readFileSync(0, 'utf8'),
+    ...more,
+    policy: { ...more.policy, ...(flags.serviceType ? { ports: { defaultType: flags.serviceType } } : {}) },
+  });
+  const shown = flags.quiet ? result.diagnostics.filter((d) => d.severity === 'error') : result.diagnostics;
+  if (shown.length > 0) io.stderr(renderDiagnostics(shown, io.cwd));
+  return result.manifests && !(flags.strict && result.diagnostics.length > 0) ? result : undefined;
+}

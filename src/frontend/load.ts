@@ -6,7 +6,7 @@ import { loadProjectEnv, type ProjectEnv } from './environment.js';
 import { resolveExtends } from './extends.js';
 import { loadComposeFile } from './file.js';
 import { resolveIncludes } from './include.js';
-import { mergeTrees } from './merge.js';
+import { dropResets, mergeTrees } from './merge.js';
 import { applyProfiles } from './profiles.js';
 import { readText } from './read.js';
 import { child, type PMap } from './tree.js';
@@ -102,7 +102,7 @@ function loadFiles(files: readonly string[], dir: string, env: ProjectEnv, opts:
     }, diagnostics);
     merged = merged ? mergeTrees(merged, resolved) : resolved;
   }
-  return merged;
+  return merged && dropResets(merged);
 }
 
 function defaultFiles(cwd: string, env: ProjectEnv): string[] {

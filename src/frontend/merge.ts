@@ -179,6 +179,20 @@ function hostsAsSeq(node: PNode): PSeq {
   return { kind: 'seq', items, pos: node.pos };
 }
 
+/**
+ * The tree without `!reset` values, which merging leaves wherever there was nothing to reset:
+ * in the first file, and inside what a later file adds. compose-go drops them from every file.
+ */
+export function dropResets<T extends PNode>(node: T): T {
+  if (node.kind === 'map') {
+    const entries = new Map<string, PEntry>();
+    for (const [key, e] of node.entries) if (e.value.tag !== 'reset') entries.set(key, { ...e, value: dropResets(e.value) });
+    return { ...node, entries };
+  }
+  if (node.kind === 'seq') return { ...node, items: node.items.filter((i) => i.tag !== 'reset').map(dropResets) };
+  return node;
+}
+
 function stripTag(node: PNode): PNode {
   return node.tag ? { ...node, tag: undefined } : node;
 }

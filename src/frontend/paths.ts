@@ -1,5 +1,5 @@
 import { isAbsolute, resolve } from 'node:path';
-import { child, mapEntries, scalarLike, withEntry, type PMap, type PNode } from './tree.js';
+import { child, mapEntries, scalarLike, withEntry, type PMap, type PNode, type PScalar } from './tree.js';
 import { parseVolumeSpec } from './volumes.js';
 
 /**
@@ -39,7 +39,7 @@ function eachItem(node: PNode, fn: (n: PNode) => PNode): PNode {
 
 function absolute(node: PNode, baseDir: string): PNode {
   if (node.kind !== 'scalar' || typeof node.value !== 'string' || isAbsolute(node.value) || node.value.startsWith('~')) return node;
-  return scalarLike(node, resolve(baseDir, node.value));
+  return retagged(node, scalarLike(node, resolve(baseDir, node.value)));
 }
 
 /** Build contexts may be URLs or git references; only local folders are resolved. */
@@ -57,5 +57,10 @@ function resolveVolume(item: PNode, baseDir: string): PNode {
   if (item.kind !== 'scalar' || typeof item.value !== 'string') return item;
   const spec = parseVolumeSpec(item.value);
   if (spec?.type !== 'bind' || !spec.source || isAbsolute(spec.source) || spec.source.startsWith('~')) return item;
-  return scalarLike(item, resolve(baseDir, spec.source) + item.value.slice(spec.source.length));
+  return retagged(item, scalarLike(item, resolve(baseDir, spec.source) + item.value.slice(spec.source.length)));
+}
+
+/** A rewritten path keeps its merge tag (`- !reset ./data:/data` still resets). */
+function retagged(from: PNode, to: PScalar): PScalar {
+  return from.tag ? { ...to, tag: from.tag } : to;
 }

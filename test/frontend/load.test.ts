@@ -356,6 +356,14 @@ describe('loadProject: extends', () => {
     expect(services(loadClean({ cwd: dir })).foo).toEqual({ image: 'alpine', command: 'echo' });
   });
 
+  it('!reset in a file that overrides nothing drops the key, as compose-go drops every !reset node', () => {
+    const dir = project({ 'compose.yaml': 'services:\n  app:\n    image: a\n    ports: !reset ["80:80"]\n    environment:\n      KEEP: "1"\n      GONE: !reset x\n    volumes:\n      - ./a:/a\n      - !reset ./b:/b\n' });
+    expect(services(loadClean({ cwd: dir })).app).toEqual({ image: 'a', environment: { KEEP: '1' }, volumes: [`${dir}/a:/a`] });
+    const over = project({ 'compose.yaml': 'services:\n  app:\n    image: a\n', 'compose.override.yaml': 'services:\n  app:\n    build: {context: ., args: {X: !reset "1"}}\n' });
+    expect(services(loadClean({ cwd: over })).app).toMatchObject({ build: { context: over } });
+    expect(services(loadClean({ cwd: over })).app.build.args).toEqual({});
+  });
+
   it('!override replaces an inherited value (compose-go TestLoadExtendsDependsOn)', () => {
     const dir = project({
       'compose.yaml': 'services:\n  service_a:\n    image: a\n    depends_on:\n      - service_c\n  service_b:\n    extends: service_a\n    depends_on: !override\n      - service_a\n  service_c:\n    image: c\n',

@@ -24,6 +24,10 @@ export interface UserEntry {
   readonly username?: string;
   readonly password?: string;
   readonly exec?: unknown;
+  readonly as?: string;
+  readonly 'as-uid'?: string;
+  readonly 'as-groups'?: readonly string[];
+  readonly 'as-user-extra'?: unknown;
   readonly 'auth-provider'?: unknown;
 }
 

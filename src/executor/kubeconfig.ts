@@ -18,6 +18,7 @@ export interface ConnectOptions {
 }
 
 const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
+const IMPERSONATION = ['as', 'as-uid', 'as-groups', 'as-user-extra'] as const;
 
 /** Kubeconfig files merged the way kubectl merges them: for every name and setting, the first file that has it wins. */
 interface Kubeconfig {
@@ -43,6 +44,9 @@ export async function connect(opts: ConnectOptions): Promise<Kube> {
   const cluster = context.cluster === undefined ? undefined : config.clusters.get(context.cluster);
   if (!cluster?.value.server) throw new ClusterError('config', `context \`${contextName}\` names no cluster with a server the kubeconfig defines`);
   const user = context.user === undefined ? undefined : config.users.get(context.user);
+  // Acting as the kubeconfig's own user instead of the one it names would be worse than failing.
+  const impersonation = IMPERSONATION.find((k) => user?.value[k] !== undefined);
+  if (impersonation) throw new ClusterError('config', `user \`${context.user}\` impersonates (\`${impersonation}\`), which tychoc does not support`);
   const namespace = context.namespace || 'default';
   const { value: c } = cluster;
   // Plugins and proxies are the client library's job; it costs half a second to load, so only then.

@@ -98,5 +98,7 @@ describe('kubeconfig credentials', () => {
     expect(malformed).toMatchObject({ code: 3, stderr: `tychoc: cannot read kubeconfig ${join(dir, 'malformed.yaml')}: \`clusters\` must be a list of {name, cluster} entries\n` });
     writeFileSync(join(dir, 'no-server.yaml'), stringify({ contexts: [{ name: 'x', context: { cluster: 'gone' } }], 'current-context': 'x' }));
     expect(await status(join(dir, 'no-server.yaml'))).toMatchObject({ code: 3, stderr: 'tychoc: context `x` names no cluster with a server the kubeconfig defines\n' });
+    const impersonating = await status(kubeconfig('as.yaml', { 'certificate-authority': c.cluster.caFile }, { token: c.cluster.token, as: 'someone-else' }));
+    expect(impersonating).toMatchObject({ code: 3, stdout: '', stderr: 'tychoc: user `u` impersonates (`as`), which tychoc does not support\n' });
   });
 });

@@ -12,7 +12,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/**/*.test.ts'],
-          exclude: ['test/cluster/**', 'test/**/*.cluster.test.ts'],
+          exclude: ['test/cluster/**', 'test/real/**', 'test/**/*.cluster.test.ts'],
           sequence: { groupOrder: 0 },
         },
       },

@@ -18,12 +18,16 @@ K8S_STAGING_VERSION=v0.33.13
 ETCD_VERSION=v3.5.35
 # kwok v0.7.0 is built against the k8s.io 0.33 libraries (v0.8.0 moved to 0.36).
 KWOK_VERSION=v0.7.0
+# The version kubeadm 1.33 installs; cluster DNS of the real-node harness.
+COREDNS_VERSION=v1.12.0
 
 CACHE="${TYCHOC_CACHE:-$HOME/.cache/tychoc}"
 K8S_DIR="$CACHE/bin/$K8S_VERSION"
 ETCD_DIR="$CACHE/bin/etcd-$ETCD_VERSION"
 KWOK_DIR="$CACHE/bin/kwok-$KWOK_VERSION"
-K8S_CMDS=(kube-apiserver kube-controller-manager kube-scheduler kubectl)
+COREDNS_DIR="$CACHE/bin/coredns-$COREDNS_VERSION"
+# kubelet and kube-proxy make the real node; the rest, the control plane and its client.
+K8S_CMDS=(kube-apiserver kube-controller-manager kube-scheduler kubectl kubelet kube-proxy)
 
 # Everything below must run with module mode on, whatever the caller's GOFLAGS are.
 export GOFLAGS="${GOFLAGS:-} -mod=mod -buildvcs=false"
@@ -33,6 +37,7 @@ binary_paths() {
   for cmd in "${K8S_CMDS[@]}"; do printf '%s\t%s\n' "$cmd" "$K8S_DIR/$cmd"; done
   printf 'etcd\t%s\n' "$ETCD_DIR/etcd"
   printf 'kwok\t%s\n' "$KWOK_DIR/kwok"
+  printf 'coredns\t%s\n' "$COREDNS_DIR/coredns"
 }
 
 if [[ "${1:-}" == "--paths" ]]; then
@@ -113,20 +118,21 @@ build_etcd() {
   report etcd "$ETCD_VERSION" built "$start" "$out"
 }
 
-build_kwok() {
-  local start out="$KWOK_DIR/kwok"
+# go_install NAME VERSION DIR PACKAGE: for modules without replace lines, plain `go install` works.
+go_install() {
+  local name=$1 version=$2 dir=$3 package=$4 start out="$3/$1"
   start=$(date +%s)
-  if [[ -x "$out" ]]; then report kwok "$KWOK_VERSION" cached "$start" "$out"; return; fi
-  mkdir -p "$KWOK_DIR"
+  if [[ -x "$out" ]]; then report "$name" "$version" cached "$start" "$out"; return; fi
+  mkdir -p "$dir"
   local gobin
   gobin="$(mktemp -d)"
-  # kwok's go.mod has no replace lines, so plain `go install` works.
-  GOBIN="$gobin" GOFLAGS=-buildvcs=false nice -n 10 go install -trimpath -ldflags "-s -w" "sigs.k8s.io/kwok/cmd/kwok@$KWOK_VERSION"
-  mv "$gobin/kwok" "$out"
+  GOBIN="$gobin" GOFLAGS=-buildvcs=false CGO_ENABLED=0 nice -n 10 go install -trimpath -ldflags "-s -w" "$package@$version"
+  mv "$gobin/$name" "$out"
   rmdir "$gobin"
-  report kwok "$KWOK_VERSION" built "$start" "$out"
+  report "$name" "$version" built "$start" "$out"
 }
 
 build_etcd
-build_kwok
+go_install kwok "$KWOK_VERSION" "$KWOK_DIR" sigs.k8s.io/kwok/cmd/kwok
+go_install coredns "$COREDNS_VERSION" "$COREDNS_DIR" github.com/coredns/coredns
 build_k8s

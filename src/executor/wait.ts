@@ -2,6 +2,7 @@ import type { Target } from './apply.js';
 import { ClusterError } from './errors.js';
 import type { KubeClient, KubeObject } from './kube-client.js';
 import { mapLimit, poll } from './objects.js';
+import { podFailure } from './pod-failures.js';
 
 /** How far one workload's rollout has got. */
 export interface Rollout {
@@ -51,7 +52,8 @@ export function workloads(targets: readonly Target[]): Target[] {
 
 /**
  * Polls the workloads until all have rolled out (Deployments, DaemonSets and StatefulSets ready,
- * Jobs complete); fails at once when one cannot succeed, and with `timeout` when time runs out.
+ * Jobs complete); fails at once when one cannot succeed (its own status says so, or one of its
+ * pods has a container that cannot start), and with `timeout` when time runs out.
  */
 export async function waitForRollout(client: KubeClient, targets: readonly Target[], timeoutMs: number, onProgress?: (states: readonly Rollout[]) => void): Promise<Rollout[]> {
   let last: Rollout[] = [];
@@ -59,7 +61,13 @@ export async function waitForRollout(client: KubeClient, targets: readonly Targe
     timeoutMs,
     1000,
     async () => {
-      last = await mapLimit(targets, 8, async (t) => rolloutOf(t.ref, (await client.request<KubeObject>({ method: 'GET', path: t.path })).body));
+      last = await mapLimit(targets, 8, async (t) => {
+        const object = (await client.request<KubeObject>({ method: 'GET', path: t.path })).body;
+        const rollout = rolloutOf(t.ref, object);
+        if (rollout.done || rollout.failure) return rollout;
+        const stuck = await podFailure(client, object);
+        return stuck ? { ...rollout, failure: stuck } : rollout;
+      });
       onProgress?.(last);
       const failed = last.find((r) => r.failure);
       if (failed) throw new ClusterError('failed', `${failed.ref} failed: ${failed.failure}`);

@@ -10,6 +10,9 @@ export interface ClusterBinaries {
   readonly kubeScheduler: string;
   readonly kubectl: string;
   readonly kwok: string;
+  readonly kubelet: string;
+  readonly kubeProxy: string;
+  readonly coredns: string;
 }
 
 /** The script that builds the binaries; it is also the single source of their pinned versions and cache paths. */
@@ -46,5 +49,8 @@ export async function locateBinaries(): Promise<ClusterBinaries> {
     kubeScheduler: get('kube-scheduler'),
     kubectl: get('kubectl'),
     kwok: get('kwok'),
+    kubelet: get('kubelet'),
+    kubeProxy: get('kube-proxy'),
+    coredns: get('coredns'),
   };
 }

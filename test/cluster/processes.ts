@@ -68,6 +68,19 @@ export function removeOnExit(dir: string): () => void {
   return () => void dirsToRemove.delete(dir);
 }
 
+/**
+ * Runs `script` (with `env` added) once this process has died while `ownerFile` still names it:
+ * for state that killing process groups does not remove. Removing the file first disarms it.
+ */
+export function onOrphaned(script: string, env: Record<string, string>, ownerFile: string): void {
+  spawn(
+    '/bin/sh',
+    ['-c', 'while kill -0 "$1" 2>/dev/null && [ "$(cat "$2" 2>/dev/null)" = "$1" ]; do sleep 1; done; ' +
+      '[ "$(cat "$2" 2>/dev/null)" = "$1" ] && sleep 2 && bash "$3" && rm -f "$2"; exit 0', 'watchdog', String(process.pid), ownerFile, script],
+    { detached: true, stdio: 'ignore', env: { ...process.env, ...env } },
+  ).unref();
+}
+
 /** Starts `command` in a new process group with output appended to `logFile`; it is killed if the test process exits. */
 export function startProcess(name: string, command: string, args: readonly string[], logFile: string): ManagedProcess {
   installExitHooks();

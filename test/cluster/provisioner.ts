@@ -35,7 +35,8 @@ export class FakeProvisioner {
   /** Last error, kept for diagnostics; the loop retries on its own. */
   lastError: string | undefined;
 
-  constructor(private readonly api: KubeHttp, private readonly intervalMs = 500) {}
+  /** `root`: the directory under which each volume's hostPath lies. */
+  constructor(private readonly api: KubeHttp, private readonly root: string, private readonly intervalMs = 500) {}
 
   /** Starts polling. */
   start(): void {
@@ -72,7 +73,7 @@ export class FakeProvisioner {
       const provisioner = annotations['volume.kubernetes.io/storage-provisioner'];
       if (provisioner !== FAKE_PROVISIONER || pvc.spec.volumeName || pvc.metadata.deletionTimestamp) continue;
       if (pvc.status?.phase !== 'Pending') continue;
-      const res = await this.api.request('POST', '/api/v1/persistentvolumes', volumeFor(pvc));
+      const res = await this.api.request('POST', '/api/v1/persistentvolumes', volumeFor(pvc, this.root));
       if (res.status !== 201 && res.status !== 409) {
         throw new Error(`creating PV for ${pvc.metadata.namespace}/${pvc.metadata.name}: HTTP ${res.status} ${res.text}`);
       }
@@ -90,9 +91,9 @@ export class FakeProvisioner {
   }
 }
 
-// Like a CSI provisioner's volume, minus the CSI source: a hostPath that is never mounted
-// (kwok runs no containers) and has no node affinity, so any node can use it.
-function volumeFor(pvc: any): object {
+// Like a CSI provisioner's volume, minus the CSI source: a hostPath (never mounted on kwok's nodes,
+// made by the container runtime on a real one) with no node affinity, so any node can use it.
+function volumeFor(pvc: any, root: string): object {
   return {
     apiVersion: 'v1',
     kind: 'PersistentVolume',
@@ -113,7 +114,7 @@ function volumeFor(pvc: any): object {
         name: pvc.metadata.name,
         uid: pvc.metadata.uid,
       },
-      hostPath: { path: `/tmp/tychoc-fake-volumes/pvc-${pvc.metadata.uid}` },
+      hostPath: { path: `${root}/pvc-${pvc.metadata.uid}` },
     },
   };
 }

@@ -1,8 +1,9 @@
 import { execFile } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { locateBinaries } from './binaries.js';
+import { processesMentioning } from './host-processes.js';
 import { startCluster, type Cluster } from './harness.js';
 import { KubeHttp } from './http.js';
 import { nodeIsReady } from './kwok.js';
@@ -144,8 +145,7 @@ describe('real-cluster harness', () => {
   it('stop() ends every process and removes the temp dir', async () => {
     const { dir } = cluster;
     await cluster.stop();
-    const isWatchdog = (cmdline: string): boolean => cmdline.includes(' watchdog ');
-    expect(processesMentioning(dir).filter((p) => !isWatchdog(p))).toEqual([]);
+    expect(processesMentioning(dir).filter((p) => !p.cmdline.includes(' watchdog '))).toEqual([]);
     expect(existsSync(dir)).toBe(process.env.TYCHOC_KEEP_CLUSTER === '1');
     await expect(api.request('GET', '/readyz', undefined, { timeoutMs: 2000 })).rejects.toThrow(/ECONNREFUSED/);
     // The harness's orphan watchdog for the dir notices the removal within a second or so.
@@ -154,17 +154,3 @@ describe('real-cluster harness', () => {
     }
   }, 60_000);
 });
-
-// Every cluster process has a path inside the cluster's dir on its command line.
-function processesMentioning(dir: string): string[] {
-  const found: string[] = [];
-  for (const pid of readdirSync('/proc').filter((e) => /^\d+$/.test(e))) {
-    try {
-      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
-      if (cmdline.includes(dir)) found.push(`${pid}: ${cmdline}`);
-    } catch {
-      // exited while we looked
-    }
-  }
-  return found;
-}

@@ -1,3 +1,5 @@
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import type { KubeHttp } from './http.js';
 
 /** Provisioner name of the harness's default StorageClass; the fake provisioner serves only claims for it. */
@@ -35,8 +37,12 @@ export class FakeProvisioner {
   /** Last error, kept for diagnostics; the loop retries on its own. */
   lastError: string | undefined;
 
-  /** `root`: the directory under which each volume's hostPath lies. */
-  constructor(private readonly api: KubeHttp, private readonly root: string, private readonly intervalMs = 500) {}
+  /**
+   * `root`: the directory under which each volume's directory lies. With `node` (a real node on
+   * this machine) volumes are `local` volumes pinned to it, made and removed here, so that the
+   * kubelet mounts them as a CSI driver's: sub-paths work and fsGroup owns them.
+   */
+  constructor(private readonly api: KubeHttp, private readonly root: string, private readonly node?: string, private readonly intervalMs = 500) {}
 
   /** Starts polling. */
   start(): void {
@@ -73,7 +79,9 @@ export class FakeProvisioner {
       const provisioner = annotations['volume.kubernetes.io/storage-provisioner'];
       if (provisioner !== FAKE_PROVISIONER || pvc.spec.volumeName || pvc.metadata.deletionTimestamp) continue;
       if (pvc.status?.phase !== 'Pending') continue;
-      const res = await this.api.request('POST', '/api/v1/persistentvolumes', volumeFor(pvc, this.root));
+      const path = join(this.root, `pvc-${pvc.metadata.uid}`);
+      if (this.node) mkdirSync(path, { recursive: true });
+      const res = await this.api.request('POST', '/api/v1/persistentvolumes', volumeFor(pvc, path, this.node));
       if (res.status !== 201 && res.status !== 409) {
         throw new Error(`creating PV for ${pvc.metadata.namespace}/${pvc.metadata.name}: HTTP ${res.status} ${res.text}`);
       }
@@ -86,14 +94,15 @@ export class FakeProvisioner {
       const ours = pv.metadata.annotations?.['pv.kubernetes.io/provisioned-by'] === FAKE_PROVISIONER;
       if (ours && pv.status?.phase === 'Released' && pv.spec.persistentVolumeReclaimPolicy === 'Delete') {
         await this.api.delete(`/api/v1/persistentvolumes/${pv.metadata.name}`, true);
+        if (pv.spec.local) rmSync(pv.spec.local.path, { recursive: true, force: true });
       }
     }
   }
 }
 
-// Like a CSI provisioner's volume, minus the CSI source: a hostPath (never mounted on kwok's nodes,
-// made by the container runtime on a real one) with no node affinity, so any node can use it.
-function volumeFor(pvc: any, root: string): object {
+// Like a CSI provisioner's volume, minus the CSI source: for kwok's nodes a hostPath that is never
+// mounted, with no node affinity so that any node can use it; for a real node a local volume on it.
+function volumeFor(pvc: any, path: string, node: string | undefined): object {
   return {
     apiVersion: 'v1',
     kind: 'PersistentVolume',
@@ -114,7 +123,12 @@ function volumeFor(pvc: any, root: string): object {
         name: pvc.metadata.name,
         uid: pvc.metadata.uid,
       },
-      hostPath: { path: `${root}/pvc-${pvc.metadata.uid}` },
+      ...(node
+        ? {
+            local: { path },
+            nodeAffinity: { required: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: [node] }] }] } },
+          }
+        : { hostPath: { path } }),
     },
   };
 }

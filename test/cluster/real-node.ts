@@ -8,6 +8,7 @@ import { locateBinaries, type ClusterBinaries } from './binaries.js';
 import { START_TIMEOUT_MS, startControlPlane, waitForWorkloads } from './control-plane.js';
 import { corednsObjects, CLUSTER_DNS } from './coredns.js';
 import { processGroup, type Cluster } from './harness.js';
+import { isAlive } from './host-processes.js';
 import type { KubeHttp } from './http.js';
 import { nodeIsReady } from './kwok.js';
 import { importImages, locateImages } from './node-images.js';
@@ -115,7 +116,7 @@ export async function startRealNode(): Promise<RealNode> {
     const plane = await startControlPlane(dir, bin, group.start, { address: NODE_IP, controllers: true });
     startNodeAgents(dir, bin, plane.kubeconfig, plane.certs.caCert, group.start);
     await plane.api.create('/apis/storage.k8s.io/v1/storageclasses', defaultStorageClass());
-    provisioner = new FakeProvisioner(plane.api, join(dir, 'volumes'));
+    provisioner = new FakeProvisioner(plane.api, join(dir, 'volumes'), NODE_NAME);
     provisioner.start();
     await waitFor('the node to be Ready', START_TIMEOUT_MS, async () => {
       const res = await plane.api.request('GET', `/api/v1/nodes/${NODE_NAME}`);
@@ -139,15 +140,6 @@ function claimMachine(base: string): void {
     if (pid !== process.pid && isAlive(pid)) throw new Error(`a real node is already running on this machine (process ${pid}); stop it first`);
   }
   writeFileSync(owner, String(process.pid));
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 async function clean(base: string): Promise<void> {

@@ -1,9 +1,9 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { startCluster, type Cluster, type ClusterOptions } from '../cluster/harness.js';
 import { KubeHttp } from '../cluster/http.js';
+import { useClusterForFile } from '../cluster/use-for-file.js';
 import { waitFor } from '../cluster/processes.js';
 import { runCli, type CliRun } from '../run-cli.js';
 
@@ -17,39 +17,18 @@ export interface ClusterFixture {
   json(args: readonly string[], cwd?: string): Promise<any>;
 }
 
-/**
- * Starts one cluster before the file's tests and stops it after them. If it cannot start, every
- * test fails with the reason (a failing beforeAll would only mark them skipped).
- */
+/** Starts one cluster before the file's tests and stops it after them. */
 export function useCluster(options: ClusterOptions = { nodes: 2 }): ClusterFixture {
-  let cluster: Cluster | undefined;
+  const cluster = useClusterForFile('startCluster', () => startCluster(options), 180_000);
   let api: KubeHttp | undefined;
-  let failure: unknown;
-  beforeAll(async () => {
-    const started = Date.now();
-    try {
-      cluster = await startCluster(options);
-    } catch (e) {
-      failure = e;
-      return;
-    }
-    console.log(`startCluster took ${((Date.now() - started) / 1000).toFixed(1)}s`);
-    api = new KubeHttp(cluster);
-  }, 180_000);
-  beforeEach(() => {
-    if (failure) throw failure;
-  });
-  afterAll(async () => {
-    await cluster?.stop();
-  }, 60_000);
   const fixture: ClusterFixture = {
     get cluster() {
-      return cluster!;
+      return cluster();
     },
     get api() {
-      return api!;
+      return (api ??= new KubeHttp(cluster()));
     },
-    tychoc: (args, cwd = tmpdir(), env = {}) => runCli(args, cwd, { KUBECONFIG: cluster!.kubeconfig, ...env }),
+    tychoc: (args, cwd = tmpdir(), env = {}) => runCli(args, cwd, { KUBECONFIG: cluster().kubeconfig, ...env }),
     async json(args, cwd) {
       const run = await fixture.tychoc([...args, '-o', 'json'], cwd);
       if (run.code !== 0) throw new Error(`tychoc ${args.join(' ')} exited ${run.code}: ${run.stderr}`);

@@ -2,10 +2,11 @@ import { execFile } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, beforeEach, describe } from 'vitest';
+import { describe } from 'vitest';
 import { locateBinaries } from '../cluster/binaries.js';
 import { KubeHttp } from '../cluster/http.js';
 import { waitFor } from '../cluster/processes.js';
+import { useClusterForFile } from '../cluster/use-for-file.js';
 import { realNodeUnavailable, startRealNode, type RealNode } from '../cluster/real-node.js';
 import { runCli, type CliRun } from '../run-cli.js';
 
@@ -37,38 +38,16 @@ export interface RealNodeFixture {
   client(namespace: string): Promise<string>;
 }
 
-/**
- * Starts the real node before the file's tests and stops it after them. If it cannot start, every
- * test fails with the reason (a failing beforeAll would only mark them skipped).
- */
+/** Starts the real node before the file's tests and stops it after them. */
 export function useRealNode(): RealNodeFixture {
-  let node: RealNode | undefined;
+  const node = useClusterForFile('startRealNode', startRealNode, 240_000);
   let api: KubeHttp | undefined;
-  let failure: unknown;
-  let kubectlPath = '';
-  beforeAll(async () => {
-    const started = Date.now();
-    try {
-      node = await startRealNode();
-      kubectlPath = (await locateBinaries()).kubectl;
-    } catch (e) {
-      failure = e;
-      return;
-    }
-    console.log(`startRealNode took ${((Date.now() - started) / 1000).toFixed(1)}s`);
-    api = new KubeHttp(node);
-  }, 240_000);
-  beforeEach(() => {
-    if (failure) throw failure;
-  });
-  afterAll(async () => {
-    await node?.stop();
-  }, 120_000);
-
+  let kubectlPath: string | undefined;
   const kubectl = async (args: readonly string[]): Promise<ExecResult> => {
     try {
       // Its discovery cache goes with the node, not into ~/.kube.
-      const global = ['--kubeconfig', node!.kubeconfig, '--cache-dir', join(node!.dir, 'kubectl-cache')];
+      const global = ['--kubeconfig', node().kubeconfig, '--cache-dir', join(node().dir, 'kubectl-cache')];
+      kubectlPath ??= (await locateBinaries()).kubectl;
       const { stdout, stderr } = await promisify(execFile)(kubectlPath, [...global, ...args], { maxBuffer: 16 << 20 });
       return { code: 0, stdout, stderr };
     } catch (err) {
@@ -78,17 +57,17 @@ export function useRealNode(): RealNodeFixture {
   };
   const fixture: RealNodeFixture = {
     get node() {
-      return node!;
+      return node();
     },
     get api() {
-      return api!;
+      return (api ??= new KubeHttp(node()));
     },
-    tychoc: (args, cwd = tmpdir()) => runCli(args, cwd, { KUBECONFIG: node!.kubeconfig }),
+    tychoc: (args, cwd = tmpdir()) => runCli(args, cwd, { KUBECONFIG: node().kubeconfig }),
     kubectl,
     exec: (namespace, pod, script) => kubectl(['exec', '-n', namespace, pod, '--', 'sh', '-c', script]),
     async client(namespace) {
       const name = 'client';
-      const res = await api!.request('POST', `/api/v1/namespaces/${namespace}/pods`, {
+      const res = await fixture.api.request('POST', `/api/v1/namespaces/${namespace}/pods`, {
         apiVersion: 'v1',
         kind: 'Pod',
         metadata: { name },
@@ -100,7 +79,7 @@ export function useRealNode(): RealNodeFixture {
       });
       if (res.status !== 201 && res.status !== 409) throw new Error(`creating the client pod: HTTP ${res.status} ${res.text}`);
       await waitFor('the client pod to run', 60_000, async () => {
-        const pod = await api!.get(`/api/v1/namespaces/${namespace}/pods/${name}`);
+        const pod = await fixture.api.get(`/api/v1/namespaces/${namespace}/pods/${name}`);
         return pod.status?.phase === 'Running' ? true : undefined;
       });
       return name;

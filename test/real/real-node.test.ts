@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { expect, it } from 'vitest';
+import { processesMentioning } from '../cluster/host-processes.js';
 import { waitFor } from '../cluster/processes.js';
 import { NODE_NAME, nodeDir } from '../cluster/real-node.js';
 import { describeOnRealNode, eventually, unavailable, useRealNode } from './real-node-fixture.js';
@@ -109,17 +110,4 @@ function hostState(): Record<string, unknown> {
     dirs: ['/var/lib/kubelet', '/var/log/containers', '/var/log/pods', '/var/lib/cni', '/run/containerd'].filter((d) => existsSync(d)),
     cgroups: existsSync('/sys/fs/cgroup/memory/kubepods'),
   };
-}
-
-function processesMentioning(text: string): string[] {
-  const found: string[] = [];
-  for (const pid of readdirSync('/proc').filter((e) => /^\d+$/.test(e))) {
-    try {
-      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
-      if (cmdline.includes(text)) found.push(`${pid}: ${cmdline}`);
-    } catch {
-      // exited while we looked
-    }
-  }
-  return found;
 }

@@ -73,6 +73,7 @@ describeOnRealNode('real node', () => {
   it('keeps pod traffic on the bridge: nothing is forwarded to another network', async () => {
     // The other network is a test host of this test's own: a network namespace behind a veth pair.
     const sh = (cmd: string) => execFileSync('sh', ['-c', cmd], { stdio: 'pipe' }).toString();
+    const netnsDir = existsSync('/run/netns');
     sh('ip netns add tychoc-outside && ip link add tychoc-out0 type veth peer name eth0 netns tychoc-outside');
     try {
       sh('ip addr add 10.245.0.1/30 dev tychoc-out0 && ip link set tychoc-out0 up');
@@ -87,6 +88,7 @@ describeOnRealNode('real node', () => {
       expect(out.stdout).not.toContain('404');
     } finally {
       sh('ip netns pids tychoc-outside | xargs -r kill; ip link del tychoc-out0; ip netns del tychoc-outside; rm -rf /tmp/tychoc-outside-www');
+      if (!netnsDir) sh('rmdir /run/netns');
     }
   });
 

@@ -52,6 +52,11 @@ export function loadProject(opts: LoadOptions, diagnostics: Diagnostic[]): Loade
 
   const root = loadFiles(files, dir, env, opts, diagnostics, []);
   if (!root || diagnostics.some((d) => d.severity === 'error')) return undefined;
+  if (root.entries.size === 0) {
+    const message = files.length === 1 ? 'the compose file is empty' : `the compose files are empty (${files.length} files)`;
+    diagnostics.push({ severity: 'error', code: Codes.emptyFile, message, pos: { file: files[0] === '-' ? '<stdin>' : files[0]!, line: 1, col: 1 } });
+    return undefined;
+  }
   const profiles = opts.profiles ?? splitList(env.lookup('COMPOSE_PROFILES')?.value, ',');
   const nameNode = child(root, 'name');
   const name = normalizeProjectName(

@@ -41,10 +41,9 @@ export function parseCompose(text: string, file: string): ParsedFile {
   }
   if (diagnostics.length > 0) return { diagnostics };
 
-  if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) {
-    diagnostics.push({ severity: 'error', code: Codes.emptyFile, message: 'the compose file is empty', pos: { file, line: 1, col: 1 } });
-    return { diagnostics };
-  }
+  // A file of comments alone adds nothing, as in docker compose; a set of files that adds up to
+  // nothing is reported by the loader.
+  if (doc.contents === null) return { root: { kind: 'map', entries: new Map(), pos: { file, line: 1, col: 1 } }, diagnostics };
   const converter = new Converter(doc, posAt, diagnostics, countNodes(doc.contents));
   let root: PNode;
   try {

@@ -23,7 +23,7 @@ export function loadPolicy(file: string | undefined, projectDir: string, diagnos
   const text = readText(path, diagnostics, undefined, 'policy file');
   if (text === undefined) return DEFAULT_POLICY;
   const parsed = parseCompose(text, path);
-  diagnostics.push(...parsed.diagnostics.filter((d) => d.code !== Codes.emptyFile));
+  diagnostics.push(...parsed.diagnostics);
   if (!parsed.root) return DEFAULT_POLICY;
   const plain = toPlain(parsed.root);
   // ajv is loaded only when a policy file exists: compiling never pays for it otherwise.

@@ -201,6 +201,21 @@ describe('loadProject: explicit files and COMPOSE_FILE', () => {
   });
 });
 
+describe('loadProject: files of comments alone', () => {
+  it('a comment-only file in a set adds nothing, as docker compose loads it', () => {
+    const dir = project({ 'compose.yaml': 'services:\n  web:\n    image: nginx:1.27\n', 'compose.local.yaml': '# local overrides go here\n' });
+    const loaded = loadClean({ cwd: dir, files: ['compose.yaml', 'compose.local.yaml'] });
+    expect(services(loaded)).toEqual({ web: { image: 'nginx:1.27' } });
+  });
+
+  it('a set that adds up to nothing is an empty project (TYC0105), at its first file', () => {
+    const dir = project({ 'a.yaml': '# nothing\n', 'b.yaml': '\n' });
+    const result = load({ cwd: dir, files: ['a.yaml', 'b.yaml'] });
+    expect(result.project).toBeUndefined();
+    expect(problems(result, dir)).toEqual(['TYC0105 the compose files are empty (2 files) @a.yaml:1:1']);
+  });
+});
+
 describe('loadProject: project name', () => {
   it.each<[string, Partial<LoadOptions>, Record<string, string>, string]>([
     ['--project-name beats everything', { projectName: 'FromFlag' }, { COMPOSE_PROJECT_NAME: 'fromenv' }, 'fromflag'],

@@ -309,10 +309,18 @@ describe('parseCompose: unknown tags (TYC0108)', () => {
   });
 });
 
-describe('parseCompose: empty files (TYC0105)', () => {
-  it.each([[''], ['\n\n'], ['# only a comment\n'], ['---\n'], ['null\n'], ['~\n']])('%j', (text) => {
+describe('parseCompose: empty files', () => {
+  // docker compose loads a file of comments (an "extension seam") as adding nothing; the loader
+  // reports TYC0105 when the whole set adds up to nothing.
+  it.each([[''], ['\n\n'], ['# only a comment\n'], ['# a seam\n# for later\n']])('%j adds nothing', (text) => {
+    expect(plain(text)).toEqual({});
+    expect(problems(text)).toEqual([]);
+  });
+
+  // As compose-go: a document that is there but null is not a mapping.
+  it.each([['null\n', '1:1'], ['~\n', '1:1'], ['---\n', '1:4']])('an explicit null %j is not a mapping', (text, at) => {
     expect(parseCompose(text, FILE).root).toBeUndefined();
-    expect(problems(text)).toEqual([{ code: 'TYC0105', severity: 'error', message: 'the compose file is empty', at: '1:1' }]);
+    expect(problems(text)).toEqual([{ code: 'TYC0107', severity: 'error', message: 'the top level must be a mapping, not a scalar (null)', at }]);
   });
 
   it('an empty mapping is not an empty file', () => {

@@ -31,13 +31,18 @@ export class NetworkService extends Construct {
         type: props.type === 'Headless' ? 'ClusterIP' : (props.type ?? 'ClusterIP'),
         ...(props.type === 'Headless' ? { clusterIp: 'None' } : {}),
         selector: { ...props.selector },
-        ports: props.ports.map((p) => ({
-          name: p.name,
-          port: p.port,
-          targetPort: k8s.IntOrString.fromNumber(p.port),
-          protocol: p.protocol,
-          ...(p.nodePort !== undefined ? { nodePort: p.nodePort } : {}),
-        })),
+        // A headless Service may have no ports: its name then resolves to the pods, on any port.
+        ...(props.ports.length > 0
+          ? {
+              ports: props.ports.map((p) => ({
+                name: p.name,
+                port: p.port,
+                targetPort: k8s.IntOrString.fromNumber(p.port),
+                protocol: p.protocol,
+                ...(p.nodePort !== undefined ? { nodePort: p.nodePort } : {}),
+              })),
+            }
+          : {}),
       },
     });
   }

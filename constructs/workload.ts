@@ -17,6 +17,8 @@ export interface WorkloadProps {
   readonly selector: Readonly<Record<string, string>>;
   /** Annotations on the object and its pods; none by default. */
   readonly annotations?: Readonly<Record<string, string>>;
+  /** Annotations on the pods alone (a change rolls them out). */
+  readonly podAnnotations?: Readonly<Record<string, string>>;
   readonly podSpec: K8s.PodSpec;
 }
 
@@ -27,9 +29,10 @@ export interface WorkloadProps {
 export class Workload extends Construct {
   constructor(scope: Construct, id: string, props: WorkloadProps) {
     super(scope, id);
-    const annotations = props.annotations && Object.keys(props.annotations).length > 0 ? { ...props.annotations } : undefined;
+    const nonEmpty = (a: Readonly<Record<string, string>>) => (Object.keys(a).length > 0 ? { ...a } : undefined);
+    const annotations = nonEmpty(props.annotations ?? {});
     const metadata = { name: props.name, labels: { ...props.labels }, annotations };
-    const template = { metadata: { labels: { ...props.labels }, annotations }, spec: props.podSpec };
+    const template = { metadata: { labels: { ...props.labels }, annotations: nonEmpty({ ...props.annotations, ...props.podAnnotations }) }, spec: props.podSpec };
     const selector = { matchLabels: { ...props.selector } };
     const kind = props.kind;
     switch (kind.type) {

@@ -1,8 +1,8 @@
 /**
- * The restricted Pod Security Standard (Kubernetes 1.33), written from
- * https://kubernetes.io/docs/concepts/security/pod-security-standards/: the baseline controls
- * and the restricted ones on top. The relaxations for user-namespaced and Windows pods are left
- * out, so the checks are, if anything, stricter than admission.
+ * The baseline and restricted Pod Security Standards (Kubernetes 1.33), written from
+ * https://kubernetes.io/docs/concepts/security/pod-security-standards/. The relaxations for
+ * user-namespaced and Windows pods are left out, so the checks are, if anything, stricter than
+ * admission.
  */
 type Json = Record<string, any>;
 
@@ -21,9 +21,12 @@ const SELINUX_TYPES = new Set([undefined, '', 'container_t', 'container_init_t',
 const VOLUME_TYPES = new Set(['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'image', 'persistentVolumeClaim', 'projected', 'secret']);
 const SECCOMP = new Set(['RuntimeDefault', 'Localhost']);
 const APPARMOR = new Set([undefined, 'RuntimeDefault', 'Localhost']);
+const BASELINE_CAPABILITIES = new Set([
+  'AUDIT_WRITE', 'CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'MKNOD', 'NET_BIND_SERVICE', 'SETFCAP', 'SETGID', 'SETPCAP', 'SETUID', 'SYS_CHROOT',
+]);
 
-/** Each rule of the restricted profile the pod breaks, by the standard's control name. */
-export function restrictedViolations(pod: PodLike): string[] {
+/** A pod's parts the rules read. */
+function parts(pod: PodLike) {
   const spec = pod.spec;
   const psc: Json = spec['securityContext'] ?? {};
   const containers: Json[] = [...(spec['initContainers'] ?? []), ...(spec['containers'] ?? []), ...(spec['ephemeralContainers'] ?? [])];
@@ -31,8 +34,12 @@ export function restrictedViolations(pod: PodLike): string[] {
   const any = (test: (sc: Json, c: Json) => boolean) => containers.some((c) => test(csc(c), c));
   const out: string[] = [];
   const rule = (broken: boolean, control: string) => broken && out.push(control);
+  return { spec, psc, any, out, rule };
+}
 
-  // Baseline.
+/** Each rule of the baseline profile the pod breaks, by the standard's control name. */
+export function baselineViolations(pod: PodLike): string[] {
+  const { spec, psc, any, out, rule } = parts(pod);
   rule(psc['windowsOptions']?.hostProcess === true || any((sc) => sc['windowsOptions']?.hostProcess === true), 'HostProcess');
   rule(spec['hostNetwork'] === true || spec['hostPID'] === true || spec['hostIPC'] === true, 'Host Namespaces');
   rule(any((sc) => sc['privileged'] === true), 'Privileged Containers');
@@ -47,8 +54,16 @@ export function restrictedViolations(pod: PodLike): string[] {
   rule(badSelinux(psc['seLinuxOptions']) || any((sc) => badSelinux(sc['seLinuxOptions'])), 'SELinux');
   rule(any((sc) => sc['procMount'] !== undefined && sc['procMount'] !== 'Default'), '/proc Mount Type');
   rule((psc['sysctls'] ?? []).some((s: Json) => !SAFE_SYSCTLS.has(s['name'])), 'Sysctls');
+  rule((spec['volumes'] ?? []).some((v: Json) => v['hostPath'] !== undefined), 'HostPath Volumes');
+  rule(any((sc) => (sc['capabilities']?.add ?? []).some((c: string) => !BASELINE_CAPABILITIES.has(c))), 'Capabilities');
+  rule(psc['seccompProfile']?.type === 'Unconfined' || any((sc) => sc['seccompProfile']?.type === 'Unconfined'), 'Seccomp');
+  return out;
+}
 
-  // Restricted.
+/** Each rule of the restricted profile the pod breaks: baseline's and restricted's own. */
+export function restrictedViolations(pod: PodLike): string[] {
+  const { spec, psc, any, out, rule } = parts(pod);
+  out.push(...baselineViolations(pod).filter((c) => c !== 'Capabilities' && c !== 'Seccomp' && c !== 'HostPath Volumes'));
   rule((spec['volumes'] ?? []).some((v: Json) => !Object.keys(v).some((k) => VOLUME_TYPES.has(k))), 'Volume Types');
   rule(any((sc) => sc['allowPrivilegeEscalation'] !== false), 'Privilege Escalation');
   rule(psc['runAsNonRoot'] === false || any((sc) => sc['runAsNonRoot'] === false || (sc['runAsNonRoot'] === undefined && psc['runAsNonRoot'] !== true)), 'Running as Non-root');

@@ -5,22 +5,27 @@ import { dnsLabel } from '../src/emit/names.js';
 import type { PolicyOverrides } from '../src/model/policy.js';
 import { corpusDir } from './corpus-files.js';
 import { corpusObjects, fixtureObjects, type EmittedObjects } from './emitted-objects.js';
-import { podsOf, restrictedViolations, type PodLike } from './pod-security-rules.js';
+import { baselineViolations, podsOf, restrictedViolations, type PodLike } from './pod-security-rules.js';
 
 /**
- * Every pod meets the restricted Pod Security Standard unless the compile warned (TYC0702) that
- * the compose file asked for more, and every such warning is borne out by the pod.
+ * Every pod meets the baseline Pod Security Standard unless the compile warned (TYC0702) that the
+ * compose file asked for more; a pod the compiler made non-root meets the restricted one whole
+ * (never half of it); and every warning is borne out by the pod.
  */
-function mismatches(runs: readonly EmittedObjects[]): string[] {
+function mismatches(runs: readonly EmittedObjects[], profile: 'baseline' | 'restricted' = 'baseline'): string[] {
   return runs.flatMap((run) => {
     // TYC0702 messages name the compose service; its controller carries the DNS form of that name.
     const warned = new Set(run.diagnostics.filter((d) => d.startsWith('TYC0702 ')).map((d) => dnsLabel(/service `([^`]+)`/.exec(d)![1]!, true)));
     return run.manifests.flatMap((m) =>
       podsOf(m).flatMap((pod) => {
-        const broken = restrictedViolations(pod);
         const where = `${run.name}: ${m.kind} ${m.metadata.name}`;
-        if (broken.length > 0 && !warned.has(m.metadata.name)) return [`${where} breaks ${broken.join(', ')} without a TYC0702 warning`];
-        if (broken.length === 0 && warned.has(m.metadata.name)) return [`${where} was warned about (TYC0702) but meets the restricted profile`];
+        const baseline = baselineViolations(pod);
+        const restricted = restrictedViolations(pod);
+        const nonRoot = pod.spec['securityContext']?.runAsNonRoot === true;
+        const broken = profile === 'restricted' ? restricted : baseline;
+        if (broken.length > 0 && !warned.has(m.metadata.name)) return [`${where} breaks ${profile} (${broken.join(', ')}) without a TYC0702 warning`];
+        if (broken.length === 0 && warned.has(m.metadata.name)) return [`${where} was warned about (TYC0702) but meets ${profile}`];
+        if (nonRoot && restricted.length > 0 && !warned.has(m.metadata.name)) return [`${where} runs non-root but breaks restricted: ${restricted.join(', ')}`];
         return [];
       }),
     );
@@ -30,13 +35,14 @@ function mismatches(runs: readonly EmittedObjects[]): string[] {
 /** A policy that allows everything it can, so the corpus shows every TYC0702 case. */
 const PERMISSIVE: PolicyOverrides = {
   volumes: { allowedHostRoots: ['.', '/'] },
-  security: { allowPrivileged: true, allowHostNamespaces: true, allowedCapabilities: ['ALL', 'SYS_ADMIN', 'NET_ADMIN', 'SYS_PTRACE', 'NET_RAW', 'IPC_LOCK', 'SYS_RESOURCE', 'SYS_TIME', 'SYS_MODULE'] },
+  security: { allowPrivileged: true, allowHostNamespaces: true, allowedCapabilities: ['ALL', 'SYS_ADMIN', 'NET_ADMIN', 'SYS_PTRACE', 'NET_RAW', 'IPC_LOCK', 'SYS_RESOURCE', 'SYS_TIME', 'SYS_MODULE', 'SYS_NICE'] },
 };
 
-describe('pods meet the restricted Pod Security Standard unless TYC0702 says otherwise', () => {
-  it('in every golden fixture, some of which are warned about', () => {
+describe('pods meet the baseline Pod Security Standard, and restricted where the compiler says, unless TYC0702 says otherwise', () => {
+  it('in every golden fixture, some of which are warned about and some restricted', () => {
     const runs = fixtureObjects();
     expect(runs.some((r) => r.diagnostics.some((d) => d.startsWith('TYC0702 ')))).toBe(true);
+    expect(runs.some((r) => r.manifests.some((m) => podsOf(m).some((p) => p.spec['securityContext']?.runAsNonRoot === true)))).toBe(true);
     expect(mismatches(runs)).toEqual([]);
   });
 
@@ -50,6 +56,10 @@ describe('pods meet the restricted Pod Security Standard unless TYC0702 says oth
     const runs = corpusObjects(PERMISSIVE);
     expect(runs.filter((r) => r.diagnostics.some((d) => d.startsWith('TYC0702 '))).length).toBeGreaterThanOrEqual(4);
     expect(mismatches(runs)).toEqual([]);
+  });
+
+  it.skipIf(!haveCorpus)(skipped('in the compiled corpus, under security.profile: restricted, every pod meets restricted unless warned'), () => {
+    expect(mismatches(corpusObjects({ security: { profile: 'restricted' } }), 'restricted')).toEqual([]);
   });
 });
 

@@ -25,7 +25,7 @@ export function compileCommand(io: Io): Command {
     .option('-n, --namespace <namespace>', 'namespace for every object')
     .option('--sid <id>', 'system id label (default: derived from the project name)')
     .option('--username <name>', 'username label, for systems launched on behalf of a user')
-    .addOption(new Option('--bind-mounts <mode>', 'where bind mounts go').choices(['claim', 'hostPath', 'emptyDir', 'reject']))
+    .addOption(new Option('--bind-mounts <mode>', 'where bind mounts go').choices(['files', 'claim', 'hostPath', 'emptyDir', 'reject']))
     .option('--network-policies', 'emit NetworkPolicies from compose networks')
     .addOption(new Option('--proxy-output <kind>', 'how proxy_rewrite services are routed').choices(['ambassador', 'ingress', 'httproute']))
     .option('--templates <dir>', 'directory of Handlebars templates replacing the built-in ones of the same name')

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { App, Chart } from '../../constructs/cdk8s.js';
 import { FileSet } from '../../constructs/file-set.js';
 import { NetworkService } from '../../constructs/network-service.js';
@@ -5,7 +6,7 @@ import { VolumeClaim } from '../../constructs/volume-claim.js';
 import { Workload, type WorkloadKind } from '../../constructs/workload.js';
 import type { Diagnostic } from '../diagnostics.js';
 import { Codes } from '../frontend/codes.js';
-import type { Service, System } from '../model/system.js';
+import type { Mount, Service, System } from '../model/system.js';
 import { isQualifiedKey, objectLabels, selectorLabels } from './labels.js';
 import { dnsLabel, joinedLabel, portName } from './names.js';
 import { addNetworkPolicies } from './network-policies.js';
@@ -34,6 +35,14 @@ export function emitManifests(system: System, opts: EmitOptions, diagnostics: Di
       size: v.claim.size,
       accessMode: v.claim.accessMode,
       ...(v.claim.storageClass ? { storageClass: v.claim.storageClass } : {}),
+    });
+  }
+  for (const set of system.projectFiles ?? []) {
+    new FileSet(chart, `files-${set.name}`, {
+      name: joinedLabel(system.name, set.name),
+      labels: objectLabels(system, dnsLabel(set.name)),
+      files: new Map([...set.files].map(([key, f]) => [key, f.content])),
+      secret: false,
     });
   }
   for (const [objects, secret] of [[system.configs, false], [system.secrets, true]] as const) {
@@ -65,12 +74,46 @@ function addService(chart: Chart, system: System, svc: Service, diagnostics: Dia
     if (isQualifiedKey(a.key)) annotations[a.key] = a.value;
     else diagnostics.push({ severity: 'warning', code: Codes.unrepresentable, message: `label \`${a.key}\` of service \`${svc.name}\` is not a valid Kubernetes annotation key and is dropped`, pos: a.pos });
   }
-  new Workload(chart, `workload-${svc.name}`, { name, kind: workloadKind(svc), labels, selector, annotations, podSpec: podSpec(system, svc) });
-  if (svc.ports.length > 0) {
-    const type = svc.exposure ?? 'ClusterIP';
-    const ports = svc.ports.map((p) => ({ name: portName(p.protocol, p.target), port: p.target, protocol: p.protocol, ...nodePort(type, p.published) }));
-    new NetworkService(chart, `service-${svc.name}`, { name, labels, selector, ports, type, ...(svc.serviceAnnotations ? { annotations: svc.serviceAnnotations } : {}) });
+  const hash = filesHash(system, svc);
+  const podAnnotations: Record<string, string> = hash ? { [FILES_HASH]: hash } : {};
+  new Workload(chart, `workload-${svc.name}`, { name, kind: workloadKind(svc), labels, selector, annotations, podAnnotations, podSpec: podSpec(system, svc) });
+  // Compose resolves every service by name on any port: a Service with the declared ports, or a
+  // headless one without ports (the name resolves to the pods) where none are declared.
+  const type = svc.ports.length === 0 ? 'Headless' : (svc.exposure ?? 'ClusterIP');
+  const ports = svc.ports.map((p) => ({ name: portName(p.protocol, p.target), port: p.target, protocol: p.protocol, ...nodePort(type, p.published) }));
+  new NetworkService(chart, `service-${svc.name}`, { name, labels, selector, ports, type, ...(svc.serviceAnnotations ? { annotations: svc.serviceAnnotations } : {}) });
+  // Its other names reach the same pods; only the Service of its own name is exposed beyond the cluster.
+  const inside = type === 'Headless' ? 'Headless' : 'ClusterIP';
+  for (const other of svc.names) {
+    const alias = dnsLabel(other.name, true);
+    new NetworkService(chart, `name-${alias}`, { name: alias, labels, selector, ports: ports.map(({ nodePort: _, ...p }) => p), type: inside });
   }
+}
+
+/** Pod annotation whose value changes with the files a pod mounts from ConfigMaps, so that a change rolls the pods. */
+export const FILES_HASH = 'tychoc/files-sha256';
+
+/**
+ * A digest of the project files and configs the service mounts (names, keys, modes, contents).
+ * Secrets are left out: a digest of a short secret can be searched for.
+ */
+function filesHash(system: System, svc: Service): string | undefined {
+  const files = svc.container.mounts.flatMap((m) => mountedFiles(system, m));
+  if (files.length === 0) return undefined;
+  const hash = createHash('sha256');
+  for (const [key, f] of files) hash.update(`${key}\0${f.mode}\0${f.content.length}\0`).update(f.content);
+  return hash.digest('hex').slice(0, 32);
+}
+
+/** The files a mount takes from a ConfigMap: a project file set's, or a config's. */
+function mountedFiles(system: System, m: Mount): [string, { content: Buffer; mode: number }][] {
+  if (m.type === 'bind' && m.placement?.type === 'files') {
+    const set = m.placement.set;
+    return [...(system.projectFiles?.find((s) => s.name === set)?.files ?? [])];
+  }
+  if (m.type !== 'config') return [];
+  const config = system.configs.find((o) => o.name === m.source);
+  return config?.content ? [[config.key, { content: config.content, mode: m.mode ?? 0 }]] : [];
 }
 
 /** A published port in the node-port range is kept as the node port, so the address stays the same. */
@@ -89,17 +132,28 @@ function workloadKind(svc: Service): WorkloadKind {
   return { type: 'Deployment', replicas: w.replicas, recreate: claims };
 }
 
-/** Compose names that differ only by characters DNS forbids would collide on Kubernetes. */
+const NAME_KINDS = { container_name: 'container name', alias: 'network alias', link: 'link alias' } as const;
+
+/**
+ * Every name a service answers to becomes a Service; names that are the same on Kubernetes (or
+ * differ only by characters DNS forbids) would send one name to two places.
+ */
 function checkNames(system: System, diagnostics: Diagnostic[]): void {
-  const seen = new Map<string, string>();
-  for (const svc of system.services) {
-    const name = dnsLabel(svc.name, true);
-    const prior = seen.get(name);
+  const seen = new Map<string, { what: string; service: string }>();
+  const claim = (dns: string, what: string, service: string, written: string, pos: Service['pos']) => {
+    const prior = seen.get(dns);
+    if (prior?.service === service) return;
     if (prior !== undefined) {
-      diagnostics.push({ severity: 'error', code: Codes.nameCollision, message: `services \`${prior}\` and \`${svc.name}\` both become \`${name}\` on Kubernetes; rename one`, pos: svc.pos });
-    } else if (name !== svc.name) {
-      diagnostics.push({ severity: 'warning', code: Codes.unrepresentable, message: `service \`${svc.name}\` is reachable as \`${name}\` on Kubernetes (DNS names allow only lowercase letters, digits and '-')`, pos: svc.pos });
+      diagnostics.push({ severity: 'error', code: Codes.nameCollision, message: `${prior.what} and ${what} both become \`${dns}\` on Kubernetes; rename one`, pos });
+      return;
     }
-    seen.set(name, svc.name);
+    if (dns !== written) {
+      diagnostics.push({ severity: 'warning', code: Codes.unrepresentable, message: `${what} is reachable as \`${dns}\` on Kubernetes (DNS names allow only lowercase letters, digits and '-')`, pos });
+    }
+    seen.set(dns, { what, service });
+  };
+  for (const svc of system.services) claim(dnsLabel(svc.name, true), `service \`${svc.name}\``, svc.name, svc.name, svc.pos);
+  for (const svc of system.services) {
+    for (const n of svc.names) claim(dnsLabel(n.name, true), `${NAME_KINDS[n.from]} \`${n.name}\` of service \`${svc.name}\``, svc.name, n.name, n.pos);
   }
 }

@@ -1,26 +1,21 @@
-import type { Container, Mount, Probes, Resources, Service, System } from '../model/system.js';
+import type { BindPlacement, Container, Mount, Probes, Resources, Security, Service, System } from '../model/system.js';
 import { dnsLabel, joinedLabel, portName } from './names.js';
 import { cpuQuantity, memoryQuantity } from './quantities.js';
 import { k8s, type K8s } from '../../constructs/cdk8s.js';
 
-/** The pod spec of one compose service: restricted security context, probes, mounts. */
+/** The pod spec of one compose service: its Pod Security profile's security context, probes, mounts. */
 export function podSpec(system: System, svc: Service): K8s.PodSpec {
   const { volumes, mounts } = podVolumes(system, svc);
   const restartPolicy = svc.workload.type === 'job' ? (svc.workload.restart === 'never' ? 'Never' : 'OnFailure') : 'Always';
-  const sec = svc.container.security;
   return {
     automountServiceAccountToken: false,
     // Compose does not inject FOO_SERVICE_HOST-style variables; they can clash with the app's own.
     enableServiceLinks: false,
     restartPolicy,
-    securityContext: {
-      seccompProfile: { type: 'RuntimeDefault' },
-      ...(sec.runAsNonRoot ? { runAsNonRoot: true } : {}),
-      ...(sec.fsGroup !== undefined ? { fsGroup: sec.fsGroup } : {}),
-    },
-    ...(sec.hostNetwork ? { hostNetwork: true } : {}),
-    ...(sec.hostPID ? { hostPID: true } : {}),
-    ...(sec.hostIPC ? { hostIPC: true } : {}),
+    securityContext: podSecurityContext(svc.container.security),
+    ...(svc.container.security.hostNetwork ? { hostNetwork: true } : {}),
+    ...(svc.container.security.hostPID ? { hostPID: true } : {}),
+    ...(svc.container.security.hostIPC ? { hostIPC: true } : {}),
     containers: [container(svc, mounts)],
     ...(volumes.length > 0 ? { volumes } : {}),
     ...(svc.hostname ? { hostname: dnsLabel(svc.hostname) } : {}),
@@ -96,12 +91,35 @@ function resources(r: Resources): { resources?: K8s.ResourceRequirements } {
   return { resources: { ...(has(limits) ? { limits } : {}), ...(has(requests) ? { requests } : {}) } };
 }
 
+/**
+ * Seccomp's runtime default for every pod. A restricted pod also runs non-root, with its volumes
+ * and projected files given to its group, and may bind any port: the sysctl is per pod network
+ * namespace, where ports below 1024 protect nothing, and a non-root process gets no capability to
+ * bind them (not even an added NET_BIND_SERVICE).
+ */
+function podSecurityContext(s: Security): K8s.PodSecurityContext {
+  const restricted = s.profile === 'restricted';
+  return {
+    seccompProfile: { type: 'RuntimeDefault' },
+    ...(restricted ? { runAsNonRoot: true } : {}),
+    ...(s.fsGroup !== undefined ? { fsGroup: s.fsGroup, fsGroupChangePolicy: 'OnRootMismatch' } : {}),
+    ...(restricted && !s.hostNetwork ? { sysctls: [{ name: 'net.ipv4.ip_unprivileged_port_start', value: '0' }] } : {}),
+  };
+}
+
+/**
+ * No privilege escalation for any container. Restricted drops every capability (adding back only
+ * NET_BIND_SERVICE); baseline keeps the runtime's defaults, which images that start as root and
+ * drop to their own user need (chown, setuid), with compose's cap_add and cap_drop.
+ */
 function securityContext(c: Container): K8s.SecurityContext {
   const s = c.security;
   if (s.privileged) return { privileged: true, ...(s.readOnlyRootFilesystem ? { readOnlyRootFilesystem: true } : {}) };
+  const drop = s.profile === 'restricted' ? ['ALL'] : [...s.capDrop];
+  const capabilities = { ...(drop.length > 0 ? { drop } : {}), ...(s.capAdd.length > 0 ? { add: [...s.capAdd] } : {}) };
   return {
     allowPrivilegeEscalation: false,
-    capabilities: { drop: ['ALL'], ...(s.capAdd.length > 0 ? { add: [...s.capAdd] } : {}) },
+    ...(Object.keys(capabilities).length > 0 ? { capabilities } : {}),
     ...(s.runAsUser !== undefined ? { runAsUser: s.runAsUser } : {}),
     ...(s.runAsGroup !== undefined ? { runAsGroup: s.runAsGroup } : {}),
     ...(s.readOnlyRootFilesystem ? { readOnlyRootFilesystem: true } : {}),
@@ -115,7 +133,7 @@ function podVolumes(system: System, svc: Service): { volumes: K8s.Volume[]; moun
   svc.container.mounts.forEach((m, i) => {
     const v = podVolume(system, m, i);
     volumes.set(v.name, v);
-    const readOnly = (m.type === 'volume' || m.type === 'bind') && m.readOnly;
+    const readOnly = ((m.type === 'volume' || m.type === 'bind') && m.readOnly) || (m.type === 'bind' && m.placement?.type === 'files');
     const subPath = subPathOf(system, m);
     mounts.push({ name: v.name, mountPath: m.target, ...(subPath ? { subPath } : {}), ...(readOnly ? { readOnly: true } : {}) });
   });
@@ -125,7 +143,9 @@ function podVolumes(system: System, svc: Service): { volumes: K8s.Volume[]; moun
 function subPathOf(system: System, m: Mount): string | undefined {
   if (m.type === 'config' || m.type === 'secret') return fileKey(system, m);
   if (m.type === 'volume') return m.subPath;
-  return m.type === 'bind' && m.placement?.type === 'claim' ? m.placement.subPath || undefined : undefined;
+  if (m.type !== 'bind') return undefined;
+  if (m.placement?.type === 'files') return m.placement.file;
+  return m.placement?.type === 'claim' ? m.placement.subPath || undefined : undefined;
 }
 
 function fileKey(system: System, m: Mount & { type: 'config' | 'secret' }): string {
@@ -146,6 +166,7 @@ function podVolume(system: System, m: Mount, index: number): K8s.Volume {
       const placement = m.placement ?? { type: 'emptyDir' };
       if (placement.type === 'claim') return { name: dnsLabel(`vol-${placement.claim}`), persistentVolumeClaim: { claimName: joinedLabel(system.name, placement.claim) } };
       if (placement.type === 'hostPath') return { name: `bind-${index}`, hostPath: { path: m.source } };
+      if (placement.type === 'files') return projectFilesVolume(system, placement);
       return { name: `bind-${index}`, emptyDir: {} };
     }
     case 'tmpfs':
@@ -162,4 +183,12 @@ function podVolume(system: System, m: Mount, index: number): K8s.Volume {
       return m.type === 'config' ? { name, configMap: { name: objectName, items } } : { name, secret: { secretName: objectName, items } };
     }
   }
+}
+
+/** A project file set's ConfigMap as a pod volume: every file at its path with its mode, or the one file mounted alone. */
+function projectFilesVolume(system: System, placement: Extract<BindPlacement, { type: 'files' }>): K8s.Volume {
+  const set = system.projectFiles?.find((s) => s.name === placement.set);
+  const files = [...(set?.files ?? [])].filter(([key]) => placement.file === undefined || key === placement.file);
+  const items = files.map(([key, f]) => ({ key, path: f.path || key, mode: f.mode }));
+  return { name: dnsLabel(placement.set), configMap: { name: joinedLabel(system.name, placement.set), items } };
 }

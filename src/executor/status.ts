@@ -91,7 +91,8 @@ function serviceStatus(w: KubeObject, services: KubeObject[], pods: KubeObject[]
     w.kind === 'Job' ? [w['spec']?.completions ?? 1, st.succeeded ?? 0]
     : w.kind === 'DaemonSet' ? [st.desiredNumberScheduled ?? 0, st.numberReady ?? 0]
     : [w['spec']?.replicas ?? 1, st.readyReplicas ?? 0];
-  const svc = services.find((s) => serviceName(s) === name);
+  // The Service named as the workload; the ones for its other names (aliases) have no node ports.
+  const svc = services.find((s) => serviceName(s) === name && s.metadata.name === w.metadata.name);
   return {
     name,
     kind: w.kind!,

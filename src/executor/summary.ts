@@ -30,8 +30,10 @@ export function summarize(system: SystemRef, applied: readonly Applied[]): Syste
     const replicas = a.object['spec']?.replicas as number | undefined;
     services[serviceOf(a)] = { kind, ...(replicas !== undefined ? { replicas } : {}), ports: [] };
   }
+  const workloadNames = new Set(applied.filter((a) => services[serviceOf(a)] && a.target.type.kind !== 'Service').map((a) => a.object.metadata.name));
   for (const a of applied) {
-    if (a.target.type.kind !== 'Service' || !services[serviceOf(a)]) continue;
+    // The Service named as the workload; the ones for its other names (aliases) have no node ports.
+    if (a.target.type.kind !== 'Service' || !services[serviceOf(a)] || !workloadNames.has(a.object.metadata.name)) continue;
     const ports = ((a.object['spec']?.ports ?? []) as { port: number; protocol?: string; nodePort?: number }[]).map((p) => ({
       port: p.port,
       protocol: p.protocol ?? 'TCP',

@@ -65,14 +65,16 @@ export const Codes = {
   unrepresentable: 'TYC0602',
   /** The compose file asks for something the policy forbids. */
   policyViolation: 'TYC0701',
-  /** The pod will not meet the restricted Pod Security Standard, because the compose file asks so. */
-  beyondRestricted: 'TYC0702',
+  /** The pod does not meet the Pod Security Standard the policy asks for (baseline, or restricted), because the compose file asks so. */
+  beyondProfile: 'TYC0702',
   /** A ReadWriteOnce volume mounted by several services or replicas. */
   sharedVolume: 'TYC0703',
   /** A policy file that cannot be read or is invalid. */
   invalidPolicy: 'TYC0704',
   /** A setting that has no effect where it is (e.g. `expose` on a service without ports). */
   ineffectiveSetting: 'TYC0705',
+  /** The pod meets the policy, but what it runs will likely not start so (an image that starts as root under runAsNonRoot). */
+  mayNotStart: 'TYC0706',
 } as const;
 
 export type Code = (typeof Codes)[keyof typeof Codes];

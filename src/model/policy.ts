@@ -9,8 +9,13 @@ export interface Policy {
     readonly storageClass?: string;
     /** A named volume mounted by several services: warn, or ask for ReadWriteMany. */
     readonly shared: 'warn' | 'rwx';
-    /** Bind mounts: a sub-path of one project claim, the node's path, an empty directory, or an error. */
-    readonly binds: 'claim' | 'hostPath' | 'emptyDir' | 'reject';
+    /**
+     * Bind mounts: the project's files shipped in ConfigMaps where they fit (else as `claim`), a
+     * sub-path of one project claim, the node's path, an empty directory, or an error.
+     */
+    readonly binds: 'files' | 'claim' | 'hostPath' | 'emptyDir' | 'reject';
+    /** Bind sources outside the project (host paths, `~`, `..`): a sub-path of the bind claim, or an error. */
+    readonly outsideProject: 'claim' | 'reject';
     readonly bindClaimSize: string;
     /** Host paths binds may use, relative to the project directory or absolute. */
     readonly allowedHostRoots: readonly string[];
@@ -20,8 +25,11 @@ export interface Policy {
     readonly allowHostNamespaces: boolean;
     /** Capabilities beyond the restricted profile's NET_BIND_SERVICE that cap_add may add. */
     readonly allowedCapabilities: readonly string[];
-    /** `true`: runAsNonRoot unless the compose file says the user is root; `false`: only for known non-root users. */
-    readonly requireNonRoot: boolean;
+    /**
+     * `baseline`: every pod meets baseline, and restricted where `user:` is a numeric non-root uid;
+     * `restricted`: every pod is made restricted (images that start as root then do not start).
+     */
+    readonly profile: 'baseline' | 'restricted';
     readonly fsGroup?: number;
   };
   readonly networks: { readonly policies: boolean };
@@ -34,18 +42,19 @@ export interface Policy {
   };
 }
 
-/** The defaults: restricted Pod Security Standard, nothing exposed beyond the cluster. */
+/** The defaults: baseline Pod Security Standard (restricted for known non-root users), nothing exposed beyond the cluster. */
 export const DEFAULT_POLICY: Policy = {
   ports: { defaultType: 'ClusterIP' },
   volumes: {
     size: '1Gi',
     accessMode: 'ReadWriteOnce',
     shared: 'warn',
-    binds: 'claim',
+    binds: 'files',
+    outsideProject: 'claim',
     bindClaimSize: '1Gi',
     allowedHostRoots: ['.'],
   },
-  security: { allowPrivileged: false, allowHostNamespaces: false, allowedCapabilities: [], requireNonRoot: true },
+  security: { allowPrivileged: false, allowHostNamespaces: false, allowedCapabilities: [], profile: 'baseline' },
   networks: { policies: false },
   proxy: { prefix: '/private/{{app}}/{{username}}/{{sid}}/', output: 'ambassador' },
 };

@@ -12,6 +12,8 @@ export interface System {
   readonly configs: readonly FileObject[];
   readonly secrets: readonly FileObject[];
   readonly networks: readonly Network[];
+  /** Project files bind mounts ship in ConfigMaps (set by the volumes pass). */
+  readonly projectFiles?: readonly ProjectFileSet[];
   /** Labels every object carries (set by the labels pass). */
   readonly labels: Readonly<Record<string, string>>;
   /** Public path prefixes routed to services (set by the proxy-rewrite pass). */
@@ -78,7 +80,36 @@ export type ProbeAction =
 export type BindPlacement =
   | { readonly type: 'claim'; readonly claim: string; readonly subPath: string }
   | { readonly type: 'hostPath' }
-  | { readonly type: 'emptyDir' };
+  | { readonly type: 'emptyDir' }
+  /** Shipped in the manifests: a ConfigMap of the project's files (`file`: the key of a single file, mounted alone). */
+  | { readonly type: 'files'; readonly set: string; readonly file?: string };
+
+/** A file of the project, as a bind mount ships it. */
+export interface ProjectFile {
+  /** Where it lies below the mount's target (`''` for a file mounted alone). */
+  readonly path: string;
+  readonly content: Buffer;
+  /** 0755 or 0644, as git keeps modes: a shipped script stays executable. */
+  readonly mode: number;
+}
+
+/** What a bind mount's source inside the project held at compile time. */
+export type BindSource =
+  | { readonly type: 'file'; readonly file: ProjectFile }
+  | { readonly type: 'directory'; readonly files: readonly ProjectFile[]; readonly skipped: readonly string[] }
+  /** More than a ConfigMap can hold (1 MiB). */
+  | { readonly type: 'too-large' }
+  | { readonly type: 'missing' };
+
+/** Project files shipped as one ConfigMap (made by the volumes pass). */
+export interface ProjectFileSet extends Traced {
+  /** The bind mount's source, relative to the project. */
+  readonly source: string;
+  /** The set's name within the project; the ConfigMap is `<project>-<name>`. */
+  readonly name: string;
+  /** Key in the ConfigMap → file. */
+  readonly files: ReadonlyMap<string, ProjectFile>;
+}
 
 /** A volume's claim (decided by the volumes pass). */
 export interface ClaimSpec {
@@ -97,8 +128,16 @@ export type Workload =
   | { readonly type: 'global' }
   | { readonly type: 'job'; readonly restart: 'never' | 'on-failure'; readonly maxRetries?: number };
 
+/** Another name a service answers to, besides its own. */
+export interface ServiceName extends Traced {
+  readonly name: string;
+  readonly from: 'container_name' | 'alias' | 'link';
+}
+
 export interface Service extends Traced {
   readonly name: string;
+  /** `container_name`, network aliases and `links` aliases, by which other services reach it too. */
+  readonly names: readonly ServiceName[];
   readonly workload: Workload;
   readonly container: Container;
   readonly ports: readonly Port[];
@@ -183,6 +222,8 @@ export interface BindMount extends Traced {
   readonly source: string;
   readonly target: string;
   readonly readOnly: boolean;
+  /** Read at compile time for sources inside the project. */
+  readonly content?: BindSource;
   readonly placement?: BindPlacement;
 }
 
@@ -239,8 +280,11 @@ export interface Security {
   readonly privileged: boolean;
   /** `user: root` (a name, so no runAsUser): the compose file asks for root. */
   readonly explicitRoot?: boolean;
-  /** Decided by the security pass: true where the user is known not to be root. */
-  readonly runAsNonRoot?: boolean;
+  /**
+   * The Pod Security Standard the pod meets (decided by the security pass): `restricted` runs it
+   * non-root with every capability dropped; `baseline` keeps the runtime's default capabilities.
+   */
+  readonly profile?: 'baseline' | 'restricted';
   readonly fsGroup?: number;
   readonly hostNetwork: boolean;
   readonly hostPID: boolean;

@@ -6,18 +6,36 @@ const security = (compose: string, policy?: Parameters<typeof runPass>[2]) => {
   const { system, messages } = runPass(securityPass(), systemFrom(compose), policy);
   return { s: system.services[0]!.container.security, messages };
 };
+const RESTRICTED = { security: { profile: 'restricted' as const } };
 
 describe('security pass', () => {
-  it('makes an ordinary service non-root and adds nothing', () => {
+  it('keeps an ordinary service at baseline: the image may start as root and drop to its own user', () => {
     const { s, messages } = security('services:\n  a:\n    image: x\n');
-    expect(s).toMatchObject({ runAsNonRoot: true, privileged: false, capAdd: [], hostNetwork: false });
+    expect(s).toMatchObject({ profile: 'baseline', privileged: false, capAdd: [], hostNetwork: false });
+    expect(s.fsGroup).toBeUndefined();
     expect(messages).toEqual([]);
   });
 
-  it('keeps NET_BIND_SERVICE silently and warns for other harmless capabilities', () => {
-    const { s, messages } = security('services:\n  a:\n    image: x\n    cap_add: [CAP_NET_BIND_SERVICE, CHOWN]\n');
-    expect(s.capAdd).toEqual(['NET_BIND_SERVICE', 'CHOWN']);
-    expect(messages).toEqual(['warning TYC0702 service `a` adds capability CHOWN; the restricted Pod Security Standard allows only NET_BIND_SERVICE']);
+  it('makes a service with a numeric non-root user restricted, its group owning its files', () => {
+    expect(security('services:\n  a:\n    image: x\n    user: "1000:2000"\n').s).toMatchObject({ profile: 'restricted', runAsUser: 1000, runAsGroup: 2000, fsGroup: 2000 });
+    expect(security('services:\n  a:\n    image: x\n    user: "1000"\n').s).toMatchObject({ profile: 'restricted', runAsUser: 1000, fsGroup: 1000 });
+  });
+
+  it.each(['root', '0', '0:0'])('keeps user %j at baseline, without a warning', (user) => {
+    const { s, messages } = security(`services:\n  a:\n    image: x\n    user: "${user}"\n`);
+    expect(s.profile).toBe('baseline');
+    expect(messages).toEqual([]);
+  });
+
+  it('adds the capabilities baseline allows, silently, and drops what cap_drop names', () => {
+    const { s, messages } = security('services:\n  a:\n    image: x\n    cap_add: [CAP_NET_BIND_SERVICE, CHOWN, SYS_CHROOT]\n    cap_drop: [cap_net_raw]\n');
+    expect(s).toMatchObject({ capAdd: ['NET_BIND_SERVICE', 'CHOWN', 'SYS_CHROOT'], capDrop: ['NET_RAW'], profile: 'baseline' });
+    expect(messages).toEqual([]);
+  });
+
+  it('keeps a non-root service that adds NET_BIND_SERVICE restricted, and one that adds more at baseline', () => {
+    expect(security('services:\n  a:\n    image: x\n    user: "1000"\n    cap_add: [NET_BIND_SERVICE]\n').s.profile).toBe('restricted');
+    expect(security('services:\n  a:\n    image: x\n    user: "1000"\n    cap_add: [CHOWN]\n').s.profile).toBe('baseline');
   });
 
   it.each([
@@ -25,12 +43,13 @@ describe('security pass', () => {
     ['network_mode: host', "service `a` shares the node's network namespace", 'security.allowHostNamespaces', { security: { allowHostNamespaces: true } }],
     ['pid: host', "service `a` shares the node's process namespace", 'security.allowHostNamespaces', { security: { allowHostNamespaces: true } }],
     ['cap_add: [SYS_ADMIN]', 'service `a` adds capability SYS_ADMIN', 'security.allowedCapabilities', { security: { allowedCapabilities: ['SYS_ADMIN'] } }],
-  ])('%s is an error by default and a warning when the policy allows it', (line, what, knob, allowing) => {
+    ['cap_add: [NET_RAW]', 'service `a` adds capability NET_RAW', 'security.allowedCapabilities', { security: { allowedCapabilities: ['NET_RAW'] } }],
+  ])('%s is beyond baseline: an error by default, a warning when the policy allows it', (line, what, knob, allowing) => {
     const compose = `services:\n  a:\n    image: x\n    ${line}\n`;
     const refused = security(compose);
     expect(refused.messages).toEqual([`error TYC0701 ${what}, which the policy forbids (allow it with ${knob})`]);
     const allowed = security(compose, allowing);
-    expect(allowed.messages).toEqual([`warning TYC0702 ${what}; allowed by policy, but the pod no longer meets the restricted Pod Security Standard`]);
+    expect(allowed.messages).toEqual([`warning TYC0702 ${what}; allowed by policy, but the pod no longer meets the baseline Pod Security Standard`]);
   });
 
   it('refused privileges are not emitted', () => {
@@ -38,22 +57,37 @@ describe('security pass', () => {
     expect(s).toMatchObject({ privileged: false, hostNetwork: false, capAdd: [] });
   });
 
-  it('warns that root is beyond restricted and does not force a non-root user then', () => {
-    for (const user of ['root', '0', '0:0']) {
-      const { s, messages } = security(`services:\n  a:\n    image: x\n    user: "${user}"\n`);
-      expect(s.runAsNonRoot).toBe(false);
-      expect(messages).toEqual(['warning TYC0702 service `a` runs as root, which the restricted Pod Security Standard forbids']);
-    }
+  it('keeps a privileged service at baseline even with a non-root user: forcing more would break it', () => {
+    expect(security('services:\n  a:\n    image: x\n    user: "1000"\n    privileged: true\n', { security: { allowPrivileged: true } }).s.profile).toBe('baseline');
   });
 
-  it('with requireNonRoot off, sets runAsNonRoot only for known non-root users', () => {
-    const policy = { security: { requireNonRoot: false } };
-    expect(security('services:\n  a:\n    image: x\n', policy).s.runAsNonRoot).toBe(false);
-    expect(security('services:\n  a:\n    image: x\n    user: "1000:1000"\n', policy).s.runAsNonRoot).toBe(true);
+  describe('under security.profile: restricted', () => {
+    it('makes every service restricted, and warns where the image must not start as root', () => {
+      const { s, messages } = security('services:\n  a:\n    image: x\n', RESTRICTED);
+      expect(s.profile).toBe('restricted');
+      expect(s.fsGroup).toBeUndefined();
+      expect(messages).toHaveLength(1);
+      expect(messages[0]).toMatch(/^warning TYC0706 service `a` has no numeric non-root `user:`, so under the restricted profile its pod runs with runAsNonRoot: /);
+      expect(messages[0]).toContain('CreateContainerConfigError: container has runAsNonRoot and image will run as root');
+    });
+
+    it('says nothing for a numeric non-root user', () => {
+      expect(security('services:\n  a:\n    image: x\n    user: "1000:1000"\n', RESTRICTED).messages).toEqual([]);
+    });
+
+    it.each([
+      ['user: root', 'runs as root'],
+      ['cap_add: [CHOWN]', 'adds capability CHOWN'],
+    ])('warns that a service with %s does not meet it', (line, why) => {
+      const { s, messages } = security(`services:\n  a:\n    image: x\n    ${line}\n`, RESTRICTED);
+      expect(s.profile).toBe('baseline');
+      expect(messages).toEqual([`warning TYC0702 service \`a\` ${why}, so its pod does not meet the restricted Pod Security Standard the policy asks for`]);
+    });
   });
 
-  it('takes fsGroup from x-tycho before the policy', () => {
+  it('takes fsGroup from x-tycho before the policy, and either before the user’s group', () => {
     expect(security('services:\n  a:\n    image: x\n', { security: { fsGroup: 100 } }).s.fsGroup).toBe(100);
     expect(security('services:\n  a:\n    image: x\n    x-tycho:\n      fs_group: 7\n', { security: { fsGroup: 100 } }).s.fsGroup).toBe(7);
+    expect(security('services:\n  a:\n    image: x\n    user: "1000:1000"\n', { security: { fsGroup: 100 } }).s.fsGroup).toBe(100);
   });
 });

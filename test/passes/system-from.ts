@@ -1,6 +1,6 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Diagnostic } from '../../src/diagnostics.js';
 import { loadProject } from '../../src/frontend/load.js';
 import { normalizeProject } from '../../src/frontend/normalize/index.js';
@@ -8,10 +8,14 @@ import { DEFAULT_POLICY, mergePolicy, type PolicyOverrides } from '../../src/mod
 import type { System } from '../../src/model/system.js';
 import { runPasses, type Pass, type PassOptions } from '../../src/passes/index.js';
 
-/** The normalized model of a compose text, as the passes receive it. */
-export function systemFrom(compose: string): System {
+/** The normalized model of a compose text (with `files` beside it in the project), as the passes receive it. */
+export function systemFrom(compose: string, files: Record<string, string | Buffer> = {}): System {
   const dir = mkdtempSync(join(tmpdir(), 'tychoc-pass-'));
   writeFileSync(join(dir, 'compose.yaml'), compose);
+  for (const [name, content] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, name)), { recursive: true });
+    writeFileSync(join(dir, name), content);
+  }
   const diagnostics: Diagnostic[] = [];
   const project = loadProject({ files: ['compose.yaml'], cwd: dir, env: {}, projectName: 'demo' }, diagnostics);
   if (!project) throw new Error(diagnostics.map((d) => d.message).join('\n'));

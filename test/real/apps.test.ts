@@ -31,14 +31,9 @@ interface AppCase {
   readonly failsToday?: RegExp;
 }
 
-// Official-style images start as root and drop privileges themselves; the default policy's
-// runAsNonRoot refuses them before they start.
-const ROOT_IMAGE_REFUSED = /CreateContainerConfigError: container has runAsNonRoot and image will run as root/;
-
 const CASES: AppCase[] = [
   {
     fixture: 'run-web-db-cache',
-    failsToday: ROOT_IMAGE_REFUSED,
     async check(app) {
       expect((await succeeds(() => app.fromClient('busybox wget -qO- http://web/'))).stdout).toContain('Welcome to nginx');
       expect((await succeeds(() => app.fromClient('redis-cli -h cache ping'))).stdout).toBe('PONG\n');
@@ -64,7 +59,6 @@ const CASES: AppCase[] = [
   },
   {
     fixture: 'run-one-shot-job',
-    failsToday: ROOT_IMAGE_REFUSED,
     async check(app) {
       const logs = await app.t.kubectl(['logs', '-n', app.ns, 'job/migrate']);
       expect(logs.stdout).toBe('migrated\n');
@@ -72,8 +66,6 @@ const CASES: AppCase[] = [
   },
   {
     fixture: 'run-secret-and-config',
-    // Projected files belong to root; without an fsGroup the service's user cannot read them.
-    failsToday: /Permission denied/,
     async check(app) {
       // Kubernetes cannot give a projected file to a user, only to the pod's fsGroup, and then adds
       // group read: 0400 for user 1000 becomes 0440 with group 1000, still closed to everyone else.
@@ -84,13 +76,20 @@ const CASES: AppCase[] = [
   },
   {
     fixture: 'run-named-volume',
-    failsToday: ROOT_IMAGE_REFUSED,
     async check(app) {
       expect((await succeeds(() => app.fromClient('redis-cli -h cache set greeting kept'))).stdout).toBe('OK\n');
       const deleted = await app.t.kubectl(['delete', 'pod', '-n', app.ns, '-l', 'app.kubernetes.io/name=cache', '--wait']);
       expect(deleted.code).toBe(0);
       const read = await eventually('the new pod to answer', () => app.fromClient('redis-cli -h cache get greeting'), (r) => r.stdout === 'kept\n', 90_000);
       expect(read.stdout).toBe('kept\n');
+    },
+  },
+  {
+    // A non-root user binds port 80 through the pod's unprivileged-port sysctl.
+    fixture: 'run-restricted-low-port',
+    async check(app) {
+      expect((await succeeds(() => app.fromClient('busybox wget -qO- http://web/'))).stdout).toBe('hello from a non-root user\n');
+      expect((await app.inService('web', 'id -u; cat /proc/sys/net/ipv4/ip_unprivileged_port_start')).stdout).toBe('1000\n0\n');
     },
   },
   {

@@ -32,7 +32,7 @@ export interface RealNodeFixture {
   tychoc(args: readonly string[], cwd?: string): Promise<CliRun>;
   /** Runs the harness's kubectl against the node. */
   kubectl(args: readonly string[]): Promise<ExecResult>;
-  /** Runs `sh -c script` in a pod's first container. */
+  /** Runs `sh -c script` in a pod's first container, for 20 seconds at most. */
   exec(namespace: string, pod: string, script: string): Promise<ExecResult>;
   /** Starts the client pod (psql, redis-cli, wget, nc) in `namespace` and returns its name once it runs. */
   client(namespace: string): Promise<string>;
@@ -48,7 +48,7 @@ export function useRealNode(): RealNodeFixture {
       // Its discovery cache goes with the node, not into ~/.kube.
       const global = ['--kubeconfig', node().kubeconfig, '--cache-dir', join(node().dir, 'kubectl-cache')];
       kubectlPath ??= (await locateBinaries()).kubectl;
-      const { stdout, stderr } = await promisify(execFile)(kubectlPath, [...global, ...args], { maxBuffer: 16 << 20 });
+      const { stdout, stderr } = await promisify(execFile)(kubectlPath, [...global, ...args], { maxBuffer: 16 << 20, timeout: 120_000 });
       return { code: 0, stdout, stderr };
     } catch (err) {
       const e = err as { code?: number; stdout?: string; stderr?: string };
@@ -64,7 +64,8 @@ export function useRealNode(): RealNodeFixture {
     },
     tychoc: (args, cwd = tmpdir()) => runCli(args, cwd, { KUBECONFIG: node().kubeconfig }),
     kubectl,
-    exec: (namespace, pod, script) => kubectl(['exec', '-n', namespace, pod, '--', 'sh', '-c', script]),
+    // A check that hangs (a connection to a pod that just went away) must not hold the retry loop.
+    exec: (namespace, pod, script) => kubectl(['exec', '-n', namespace, pod, '--', 'timeout', '20', 'sh', '-c', script]),
     async client(namespace) {
       const name = 'client';
       const res = await fixture.api.request('POST', `/api/v1/namespaces/${namespace}/pods`, {

@@ -5,7 +5,8 @@ import type { LoadedProject } from '../load.js';
 import { entries, isMap, report, type NormalizeContext } from './reader.js';
 import { normalizeFileObjects, normalizeNetworks, normalizeVolumes } from './resources.js';
 import { normalizeService, type ServiceOptions } from './service.js';
-import { child } from '../tree.js';
+import { child, type PMap } from '../tree.js';
+import { serviceNames } from './names.js';
 
 export type { ServiceOptions as NormalizeOptions };
 
@@ -14,14 +15,16 @@ export function normalizeProject(project: LoadedProject, opts: ServiceOptions, d
   const ctx: NormalizeContext = { diagnostics, projectDir: project.dir, projectName: project.name };
   const lookup = project.env.lookup;
   const services: Service[] = [];
+  const trees = new Map<string, PMap>();
   for (const [name, svc, pos] of entries(child(project.root, 'services'))) {
     if (!isMap(svc)) continue;
     const service = normalizeService(name, svc, pos, lookup, ctx, opts);
     if (service) services.push(service);
+    trees.set(name, svc);
   }
   const system: System = {
     name: project.name,
-    services,
+    services: serviceNames(trees, services),
     volumes: normalizeVolumes(project.root),
     configs: normalizeFileObjects(project.root, 'configs', lookup, ctx),
     secrets: normalizeFileObjects(project.root, 'secrets', lookup, ctx),

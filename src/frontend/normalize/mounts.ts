@@ -1,9 +1,10 @@
 import { isAbsolute, relative } from 'node:path';
-import type { FileMount, Mount } from '../../model/system.js';
+import type { BindMount, FileMount, Mount } from '../../model/system.js';
 import { Codes } from '../codes.js';
 import { child, type PNode } from '../tree.js';
 import { parseBytes } from '../units.js';
 import { parseVolumeSpec } from '../volumes.js';
+import { readBindSource } from './project-files.js';
 import { bytes, flag, report, strings, text, warn, type NormalizeContext } from './reader.js';
 
 /** Every mount of a service: `volumes` (short and long), `tmpfs`, `configs` and `secrets`. */
@@ -27,7 +28,7 @@ function readVolume(item: PNode, ctx: NormalizeContext): Mount[] {
       return [];
     }
     return [spec.type === 'bind'
-      ? { type: 'bind', source: hostPath(spec.source!, ctx), target: spec.target, readOnly: spec.readOnly, pos: item.pos }
+      ? bind(hostPath(spec.source!, ctx), spec.target, spec.readOnly, item.pos, ctx)
       : { type: 'volume', volume: spec.source, target: spec.target, readOnly: spec.readOnly, pos: item.pos }];
   }
   const type = text(child(item, 'type')) ?? 'volume';
@@ -36,7 +37,7 @@ function readVolume(item: PNode, ctx: NormalizeContext): Mount[] {
   const readOnly = flag(child(item, 'read_only'));
   switch (type) {
     case 'bind':
-      return [{ type: 'bind', source: hostPath(source ?? '', ctx), target, readOnly, pos: item.pos }];
+      return [bind(hostPath(source ?? '', ctx), target, readOnly, item.pos, ctx)];
     case 'tmpfs':
       return [{ type: 'tmpfs', target, sizeBytes: bytes(child(item, 'tmpfs'), 'size', ctx), pos: item.pos }];
     case 'volume': {
@@ -47,6 +48,12 @@ function readVolume(item: PNode, ctx: NormalizeContext): Mount[] {
       report(ctx, Codes.invalidVolume, `volume type \`${type}\` has no Kubernetes equivalent`, child(item, 'type')!);
       return [];
   }
+}
+
+/** A bind mount, with what its source holds when that is inside the project. */
+function bind(source: string, target: string, readOnly: boolean, pos: BindMount['pos'], ctx: NormalizeContext): BindMount {
+  const content = readBindSource(source, ctx.projectDir);
+  return { type: 'bind', source, target, readOnly, ...(content ? { content } : {}), pos };
 }
 
 /**

@@ -56,6 +56,7 @@ export function normalizeService(name: string, svc: PMap, keyPos: PNode['pos'], 
   const labels = normalizeLabels(svc);
   return {
     name,
+    names: [],
     pos: keyPos,
     workload: normalizeWorkload(svc, ctx),
     container,
@@ -81,10 +82,6 @@ function warnDropped(name: string, svc: PMap, ctx: NormalizeContext): void {
     if (!DEPLOY_HANDLED.has(key) && !key.startsWith('x-')) {
       warn(ctx, Codes.droppedKey, `\`deploy.${key}\` of service \`${name}\` has no Kubernetes equivalent and is dropped`, pos);
     }
-  }
-  const containerName = svc.entries.get('container_name');
-  if (containerName) {
-    warn(ctx, Codes.droppedKey, `\`container_name\` of service \`${name}\` is dropped: pods are named by their controller and reached through the Service \`${name}\``, containerName.keyPos);
   }
 }
 

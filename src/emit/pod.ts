@@ -54,6 +54,9 @@ function container(svc: Service, volumeMounts: K8s.VolumeMount[]): K8s.Container
     ...(c.probes?.startupFailureThreshold ? { startupProbe: probe(c.probes, c.probes.startupFailureThreshold) } : {}),
     ...resources(c.resources),
     securityContext: securityContext(c),
+    // A container that fails leaves its last log lines in its status, where kubectl describe,
+    // tychoc status and up --wait show them.
+    terminationMessagePolicy: 'FallbackToLogsOnError',
     ...(c.tty ? { tty: true } : {}),
     ...(c.stdin ? { stdin: true } : {}),
   };

@@ -8,17 +8,23 @@ const STUCK = new Set([
   'InvalidImageName', 'ErrImageNeverPull', 'ImagePullBackOff', 'ImageInspectError',
 ]);
 
+/**
+ * Restarts after which a crash loop counts as a failure (the kubelet's back-off reaches 40 s):
+ * an app that exits until the database it needs is up (compose's depends_on has no Kubernetes
+ * counterpart) gets that long to settle.
+ */
+export const CRASH_LOOP_RESTARTS = 3;
+
 /** Why a container of the pod cannot start, e.g. `container web: CreateContainerConfigError: …`, or undefined. */
 export function stuckContainer(pod: KubeObject): string | undefined {
   const status = pod['status'] ?? {};
   for (const c of [...(status.initContainerStatuses ?? []), ...(status.containerStatuses ?? [])]) {
     const waiting = c.state?.waiting;
     if (!waiting || !STUCK.has(waiting.reason)) continue;
+    if (waiting.reason === 'CrashLoopBackOff' && (c.restartCount ?? 0) < CRASH_LOOP_RESTARTS) continue;
     // A crash loop's own message only says it is backing off; the last exit says why.
     const exited = c.lastState?.terminated;
-    const detail = waiting.reason === 'CrashLoopBackOff' && exited
-      ? `exited with code ${exited.exitCode}${exited.reason ? ` (${exited.reason})` : ''}${exited.message ? `: ${exited.message.trim()}` : ''}`
-      : waiting.message;
+    const detail = waiting.reason === 'CrashLoopBackOff' && exited ? exitOf(exited) : waiting.message;
     return `container ${c.name}: ${waiting.reason}${detail ? `: ${detail}` : ''}`;
   }
   return undefined;
@@ -48,4 +54,13 @@ export async function podFailure(client: KubeClient, workload: KubeObject): Prom
     if (stuck) return `pod/${pod.metadata.name} ${stuck}`;
   }
   return undefined;
+}
+
+/**
+ * How a container ended: `exited with code 1 (Error): <its last log line>`. Its message holds
+ * the end of its log when it failed (terminationMessagePolicy FallbackToLogsOnError).
+ */
+export function exitOf(terminated: { exitCode: number; reason?: string; message?: string }): string {
+  const last = terminated.message?.trim().split('\n').at(-1)?.trim();
+  return `exited with code ${terminated.exitCode}${terminated.reason ? ` (${terminated.reason})` : ''}${last ? `: ${last}` : ''}`;
 }

@@ -71,8 +71,10 @@ export class FakeProvisioner {
     }
   }
 
+  /** Provisions every pending claim; one that fails does not hold up the others. */
   private async provisionPendingClaims(): Promise<void> {
     const claims = await this.api.get('/api/v1/persistentvolumeclaims');
+    const failures: string[] = [];
     for (const pvc of claims.items ?? []) {
       const annotations = pvc.metadata.annotations ?? {};
       // The PV controller sets this annotation once it decides an external provisioner must act.
@@ -82,10 +84,9 @@ export class FakeProvisioner {
       const path = join(this.root, `pvc-${pvc.metadata.uid}`);
       if (this.node) mkdirSync(path, { recursive: true });
       const res = await this.api.request('POST', '/api/v1/persistentvolumes', volumeFor(pvc, path, this.node));
-      if (res.status !== 201 && res.status !== 409) {
-        throw new Error(`creating PV for ${pvc.metadata.namespace}/${pvc.metadata.name}: HTTP ${res.status} ${res.text}`);
-      }
+      if (res.status !== 201 && res.status !== 409) failures.push(`creating PV for ${pvc.metadata.namespace}/${pvc.metadata.name}: HTTP ${res.status} ${res.text}`);
     }
+    if (failures.length > 0) throw new Error(failures.join('; '));
   }
 
   private async deleteReleasedVolumes(): Promise<void> {

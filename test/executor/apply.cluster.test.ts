@@ -57,7 +57,7 @@ describe('tychoc apply', () => {
       await new Promise((r) => setTimeout(r, 1000));
       return JSON.stringify(await versions('apps', sid)) === JSON.stringify(first) ? first : undefined;
     });
-    expect(Object.keys(before)).toHaveLength(7);
+    expect(Object.keys(before)).toHaveLength(8);
     const again = await c.json(['apply', out, '-n', 'apps']);
     expect(again).toMatchObject({ sid, action: 'updated', pruned: [] });
     expect(again.objects.map((o: any) => o.outcome)).toEqual(again.objects.map(() => 'unchanged'));
@@ -83,7 +83,7 @@ describe('tychoc apply', () => {
     const { sid: upSid } = await c.json(['up', '--namespace-per-system'], dir);
     writeFileSync(join(dir, 'compose.yaml'), SHOP.replace(/ {2}migrate:\n(?: {4}.*\n)+/, ''));
     const run = await c.json(['up', '--sid', upSid], dir);
-    expect(run.pruned).toEqual(['job.batch/migrate']);
+    expect(run.pruned).toEqual(['job.batch/migrate', 'service/migrate']);
     expect(await list(c.api, `/apis/batch/v1/namespaces/shop-${upSid}/jobs`)).toEqual([]);
   });
 

@@ -135,7 +135,7 @@ describe('faults: one clear line and a documented exit code', () => {
     await waitForQuota('quota', 'no-deployments');
     const run = await c.tychoc(['up', '-n', 'quota', '-q'], project);
     expect(run.code).toBe(6);
-    expect(oneLine(run.stderr)).toMatch(/^tychoc: applying deployment\.apps\/db failed: deployments\.apps "db" is forbidden: exceeded quota: no-deployments.*; removed the 4 object\(s\) this attempt created\n$/);
+    expect(oneLine(run.stderr)).toMatch(/^tychoc: applying deployment\.apps\/db failed: deployments\.apps "db" is forbidden: exceeded quota: no-deployments.*; removed the 5 object\(s\) this attempt created\n$/);
     expect(await list(c.api, '/api/v1/namespaces/quota/services')).toEqual([]);
     expect(await list(c.api, '/api/v1/namespaces/quota/persistentvolumeclaims')).toEqual([]);
   });

@@ -112,7 +112,7 @@ describe('tychoc up, status, scale, modify, down', () => {
     expect(run.code).toBe(5);
     expect(run.stderr).toMatch(
       new RegExp(
-        `^tychoc: namespace shop already has objects of these names, system ${sid} \\(project shop\\): persistentvolumeclaim/shop-data, service/db, service/web and \\d+ more\\. ` +
+        `^tychoc: namespace shop already has objects of these names, system ${sid} \\(project shop\\): persistentvolumeclaim/shop-data, service/db, service/migrate and \\d+ more\\. ` +
           `Use another namespace \\(-n NAMESPACE or --namespace-per-system\\), or update that system with --sid ${sid}\n$`,
       ),
     );
@@ -155,7 +155,7 @@ describe('tychoc up, status, scale, modify, down', () => {
     const down = await c.json(['down', a.sid]);
     expect(down[a.sid].namespaces).toEqual({ deleted: [], kept: [{ name: a.namespace, holds: ['persistentvolumeclaim/shop-data'] }] });
     const downWithVolumes = await c.tychoc(['down', b.sid, '--volumes']);
-    expect(downWithVolumes).toMatchObject({ code: 0, stdout: `system ${b.sid}: deleted 7 object(s) and namespace ${b.namespace}\n` });
+    expect(downWithVolumes).toMatchObject({ code: 0, stdout: `system ${b.sid}: deleted 8 object(s) and namespace ${b.namespace}\n` });
     expect(await c.api.request('GET', `/api/v1/namespaces/${b.namespace}`).then((r) => r.status)).toBe(404);
     expect(await runningPods(c.api, a.namespace, a.sid, 0)).toEqual([]);
   });
@@ -164,7 +164,7 @@ describe('tychoc up, status, scale, modify, down', () => {
     await c.api.create('/api/v1/namespaces/shop/configmaps', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'unrelated' }, data: { a: '1' } });
     const other = await c.json(['up', '-n', 'race', '--sid', (await c.json(['status', '-n', 'race']))[0].sid, '-q'], project);
     const run = await c.tychoc(['down', sid]);
-    expect(run).toMatchObject({ code: 0, stdout: `system ${sid}: deleted 6 object(s); kept persistentvolumeclaim/shop-data (--volumes deletes them)\n` });
+    expect(run).toMatchObject({ code: 0, stdout: `system ${sid}: deleted 7 object(s); kept persistentvolumeclaim/shop-data (--volumes deletes them)\n` });
     // Gone, pods included, when down returns.
     expect(await list(c.api, `/api/v1/pods?labelSelector=tycho-guid%3D${sid}`)).toEqual([]);
     expect(await list(c.api, `/apis/apps/v1/replicasets?labelSelector=tycho-guid%3D${sid}`)).toEqual([]);
@@ -195,7 +195,7 @@ describe('tychoc up, status, scale, modify, down', () => {
     // A user's object in the system's namespace keeps the namespace from being deleted.
     await c.api.create(`/api/v1/namespaces/${up.namespace}/configmaps`, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'mine' } });
     const down = await c.tychoc(['down', up.sid, '--volumes']);
-    expect(down.stdout).toBe(`system ${up.sid}: deleted 7 object(s); kept namespace ${up.namespace}, which still holds configmap/mine\n`);
+    expect(down.stdout).toBe(`system ${up.sid}: deleted 8 object(s); kept namespace ${up.namespace}, which still holds configmap/mine\n`);
     expect((await c.api.get(`/api/v1/namespaces/${up.namespace}/configmaps/mine`)).metadata.name).toBe('mine');
   });
 

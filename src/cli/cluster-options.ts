@@ -100,3 +100,8 @@ export function age(since: string, now = Date.now()): string {
   if (s < 172_800) return `${Math.floor(s / 3600)}h`;
   return `${Math.floor(s / 86_400)}d`;
 }
+
+/** The line a command prints while another tychoc holds the namespace it needs. */
+export function waiting(io: Io): (by: { holder: string; heldSeconds: number }) => void {
+  return (by) => io.stderr(`waiting for ${by.holder}, which has been changing the namespace for ${by.heldSeconds}s\n`);
+}

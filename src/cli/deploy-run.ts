@@ -4,7 +4,7 @@ import type { DeployEvent } from '../executor/deploy.js';
 import { ClusterError } from '../executor/errors.js';
 import type { Kube } from '../executor/systems.js';
 import type { Rollout } from '../executor/wait.js';
-import { parseDuration, parseSid, table, type ClusterFlags } from './cluster-options.js';
+import { parseDuration, parseSid, table, waiting, type ClusterFlags } from './cluster-options.js';
 import { ExitCode, type Io } from './io.js';
 
 /** Flags of `up` and `apply`. */
@@ -47,7 +47,7 @@ export async function runDeploy(io: Io, kube: Kube, manifests: readonly Manifest
   const dryRun = flags.dryRun === 'server';
   const say = (line: string) => !flags.quiet && io.stderr(`${line}\n`);
   const onEvent = (e: DeployEvent) => {
-    if (e.type === 'waiting') say(`waiting for ${e.holder}, which is changing the namespace`);
+    if (e.type === 'waiting') { if (!flags.quiet) waiting(io)(e); }
     else if (e.type === 'applied') say(`${e.ref} ${e.outcome}${dryRun ? ' (server dry run)' : ''}`);
     else say(`${e.ref} ${{ pruned: 'pruned', released: 'released (its data is kept)', adopted: 'reused from an earlier system' }[e.type]}`);
   };

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { DownResult } from '../executor/delete.js';
-import { clusterCommand, parseDuration, parseSid, withCluster, type ClusterFlags } from './cluster-options.js';
+import { clusterCommand, parseDuration, parseSid, waiting, withCluster, type ClusterFlags } from './cluster-options.js';
 import { ExitCode, type Io } from './io.js';
 
 interface DownFlags extends ClusterFlags {
@@ -22,7 +22,7 @@ export function downCommand(io: Io): Command {
           const { takeDown } = await import('../executor/delete.js');
           const results: Record<string, DownResult> = {};
           for (const sid of sids) {
-            results[sid] = await takeDown(kube, { sid, namespace: flags.namespace, volumes: !!flags.volumes, timeoutMs: flags.timeout });
+            results[sid] = await takeDown(kube, { sid, namespace: flags.namespace, volumes: !!flags.volumes, timeoutMs: flags.timeout }, waiting(io));
             if (flags.output !== 'json') io.stdout(describe(sid, results[sid]!));
           }
           if (flags.output === 'json') io.stdout(`${JSON.stringify(results, null, 2)}\n`);

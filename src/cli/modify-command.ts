@@ -1,5 +1,5 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { clusterCommand, parseCount, parseSid, withCluster, type ClusterFlags } from './cluster-options.js';
+import { clusterCommand, parseCount, parseSid, waiting, withCluster, type ClusterFlags } from './cluster-options.js';
 import { ExitCode, type Io } from './io.js';
 
 interface ModifyFlags extends ClusterFlags {
@@ -45,9 +45,9 @@ export function modifyCommand(io: Io): Command {
       }
       io.exit(
         await withCluster(io, flags, async (kube) => {
-          const { findWorkloads, modifyWorkloads } = await import('../executor/modify.js');
-          const workloads = await findWorkloads(kube, sid, flags.service, flags.namespace);
-          const changed = await modifyWorkloads(kube, workloads, { cpu: flags.cpu, memory: flags.memory, replicas: flags.replicas, labels: flags.label });
+          const { withWorkloads, modifyWorkloads } = await import('../executor/modify.js');
+          const changes = { cpu: flags.cpu, memory: flags.memory, replicas: flags.replicas, labels: flags.label };
+          const changed = await withWorkloads(kube, sid, flags.service, flags.namespace, (workloads) => modifyWorkloads(kube, workloads, changes), waiting(io));
           if (flags.output === 'json') io.stdout(`${JSON.stringify({ sid, objects: changed })}\n`);
           else io.stdout(`${changed.join(', ')} modified\n`);
           return ExitCode.ok;

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { clusterCommand, parseCount, parseSid, withCluster, type ClusterFlags } from './cluster-options.js';
+import { clusterCommand, parseCount, parseSid, waiting, withCluster, type ClusterFlags } from './cluster-options.js';
 import { ExitCode, type Io } from './io.js';
 
 /** `tychoc scale SID SERVICE N`: set a service's replicas through the scale subresource. */
@@ -13,8 +13,8 @@ export function scaleCommand(io: Io): Command {
     .action(async (sid: string, service: string, replicas: number, flags: ClusterFlags) => {
       io.exit(
         await withCluster(io, flags, async (kube) => {
-          const { findWorkloads, scaleWorkloads } = await import('../executor/modify.js');
-          const scaled = await scaleWorkloads(kube, await findWorkloads(kube, sid, service, flags.namespace), replicas);
+          const { withWorkloads, scaleWorkloads } = await import('../executor/modify.js');
+          const scaled = await withWorkloads(kube, sid, service, flags.namespace, (workloads) => scaleWorkloads(kube, workloads, replicas), waiting(io));
           if (flags.output === 'json') io.stdout(`${JSON.stringify({ sid, service, replicas, objects: scaled })}\n`);
           else io.stdout(`${scaled.join(', ')} scaled to ${replicas}\n`);
           return ExitCode.ok;

@@ -2,6 +2,7 @@ import { SID_LABEL } from '../emit/system-labels.js';
 import { parentGroupKinds } from './applyset.js';
 import { ApiError, ClusterError } from './errors.js';
 import type { KubeObject } from './kube-client.js';
+import { LOCK_WAIT_MS, withNamespaceLocks, type LockHolder } from './lock.js';
 import { deleteObject, listObjects, listVisible, mapLimit, poll, type Propagation } from './objects.js';
 import { releaseClaim } from './prune.js';
 import { KNOWN_GROUP_KINDS, objectRef, resourcePath, type ResourceType } from './rest-mapping.js';
@@ -34,8 +35,15 @@ const FOREGROUND = new Set(['Deployment', 'DaemonSet', 'StatefulSet', 'ReplicaSe
 /**
  * Deletes every object carrying the system's id label, and only those, then waits until they are
  * gone. Objects a controller owns are left to the garbage collector; the ApplySet parent goes last.
+ * It holds the lock of the system's namespaces, so that it waits for an `up` that is still
+ * applying rather than racing it.
  */
-export async function takeDown(kube: Kube, opts: DownOptions): Promise<DownResult> {
+export async function takeDown(kube: Kube, opts: DownOptions, onWait?: (by: LockHolder) => void): Promise<DownResult> {
+  const namespaces = (await findSystems(kube, { sid: opts.sid, namespace: opts.namespace })).map((s) => s.namespace);
+  return withNamespaceLocks(kube.client, namespaces, `down ${opts.sid}`, LOCK_WAIT_MS, () => deleteSystem(kube, opts), onWait);
+}
+
+async function deleteSystem(kube: Kube, opts: DownOptions): Promise<DownResult> {
   const selector = systemSelector(opts.sid);
   const parents = await findSystems(kube, { sid: opts.sid, namespace: opts.namespace });
   const kinds = new Set([...KNOWN_GROUP_KINDS, ...parents.flatMap((p) => parentGroupKinds(p.parent))]);
@@ -108,7 +116,7 @@ async function systemNamespaces(kube: Kube, selector: string, namespace: string 
 }
 
 // What Kubernetes itself puts into every namespace.
-const BUILT_IN = new Set(['ConfigMap/kube-root-ca.crt', 'ServiceAccount/default', 'ConfigMap/tychoc-lock']);
+const BUILT_IN = new Set(['ConfigMap/kube-root-ca.crt', 'ServiceAccount/default']);
 
 /**
  * Objects in a per-system namespace that are not the system's (a kept claim, something a user

@@ -3,11 +3,12 @@ import { labelSystem, SID_LABEL, systemLabels, type SystemIdentity } from '../em
 import { resolveTargets, serverSideApply, type Applied, type ApplyMode, type Outcome, type Target } from './apply.js';
 import { applySetId, PART_OF_LABEL, parentGroupKinds, parentObject, systemBaseName } from './applyset.js';
 import { ApiError, ApplyError, ClusterError, asClusterError } from './errors.js';
-import { withNamespaceLock } from './lock.js';
+import { LOCK_WAIT_MS, withNamespaceLock } from './lock.js';
 import { mapLimit } from './objects.js';
 import { checkOwnership } from './ownership.js';
 import { prune } from './prune.js';
-import { groupKind } from './rest-mapping.js';
+import { yieldModifications } from './modifications.js';
+import { groupKind, WORKLOAD_KINDS } from './rest-mapping.js';
 import { rollBack, type Created } from './rollback.js';
 import type { KubeObject } from './kube-client.js';
 import { findSystems, newSid, type Kube, type SystemRef } from './systems.js';
@@ -38,7 +39,7 @@ export interface DeployOptions extends ApplyMode {
 export type DeployEvent =
   | { readonly type: 'applied'; readonly ref: string; readonly outcome: Outcome }
   | { readonly type: 'pruned' | 'released' | 'adopted'; readonly ref: string }
-  | { readonly type: 'waiting'; readonly holder: string };
+  | { readonly type: 'waiting'; readonly holder: string; readonly heldSeconds: number };
 
 /** A finished deployment. */
 export interface DeployResult {
@@ -49,7 +50,6 @@ export interface DeployResult {
   readonly pruned: readonly string[];
 }
 
-const LOCK_WAIT_MS = 120_000;
 const APPLY_CONCURRENCY = 8;
 
 /** Applies a system's manifests with server-side apply as an ApplySet, pruning what is no longer in it. */
@@ -73,6 +73,8 @@ export async function deploy(kube: Kube, opts: DeployOptions): Promise<DeployRes
     const failures = new Map<unknown, string>();
     const apply = async (t: Target, prior?: KubeObject): Promise<Applied> => {
       try {
+        // The compose file wins what it sets; modify's matching requests and limits go with it.
+        if (opts.force && !opts.dryRun && prior && (WORKLOAD_KINDS as readonly string[]).includes(t.type.kind)) await yieldModifications(kube.client, t.type, prior, t.manifest);
         const a = await serverSideApply(kube.client, t, prior, opts);
         if (a.outcome === 'created' && !opts.dryRun) created.push({ target: t, uid: a.object.metadata.uid ?? '' });
         return a;
@@ -119,7 +121,7 @@ export async function deploy(kube: Kube, opts: DeployOptions): Promise<DeployRes
   if (ownNamespace) return run();
   await requireNamespace(kube, namespace);
   if (opts.dryRun) return run();
-  return withNamespaceLock(kube.client, namespace, `${id.app}-${id.sid}`, LOCK_WAIT_MS, run, (holder) => emit({ type: 'waiting', holder }));
+  return withNamespaceLock(kube.client, namespace, `${id.app}-${id.sid}`, LOCK_WAIT_MS, run, (by) => emit({ type: 'waiting', ...by }));
 }
 
 async function resolveSystem(kube: Kube, opts: DeployOptions): Promise<{ id: SystemIdentity; namespace: string; isNew: boolean }> {

@@ -27,6 +27,8 @@ export type KubeObject = {
     deletionTimestamp?: string;
     labels?: Record<string, string>;
     annotations?: Record<string, string>;
+    /** Who set which fields, as server-side apply records it. */
+    managedFields?: { manager?: string; operation?: string; subresource?: string; fieldsV1?: unknown }[];
   };
 } & Record<string, any>;
 

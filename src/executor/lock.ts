@@ -1,66 +1,162 @@
+import { hostname } from 'node:os';
 import { ApiError, ClusterError } from './errors.js';
 import type { KubeClient, KubeObject } from './kube-client.js';
 
-const LOCK_NAME = 'tychoc-lock';
-const HOLDER = 'tychoc/holder';
-// A tychoc killed while holding the lock leaves it behind; after this long it is broken.
-const STALE_MS = 10 * 60_000;
+const LEASE_NAME = 'tychoc-lock';
+/** How long a holder that stopped renewing keeps the lock: a killed tychoc holds it no longer than this. */
+export const LEASE_SECONDS = 15;
+const RENEW_MS = 5_000;
+/** How long a command waits for another tychoc to finish with a namespace. */
+export const LOCK_WAIT_MS = 120_000;
+const POLL_MS = 500;
+
+/** Who waits for the lock, for messages: the holder's identity and how long it has held it. */
+export interface LockHolder {
+  readonly holder: string;
+  readonly heldSeconds: number;
+}
 
 /**
- * Runs `fn` while holding the namespace's apply lock, a ConfigMap that only one client can create:
- * the ownership check and the apply must not interleave with another tychoc's, or two systems
- * started at once could both find a name free and then overwrite each other.
+ * Runs `fn` while holding the namespace's lock, a `coordination.k8s.io/v1` Lease: the ownership
+ * check and the changes of one tychoc (up, apply, down, modify, scale) must not interleave with
+ * another's. The lease is renewed while `fn` works; one that was not renewed for its duration
+ * is taken over, so a killed tychoc blocks others for seconds, not minutes.
  */
-export async function withNamespaceLock<T>(client: KubeClient, namespace: string, holder: string, waitMs: number, fn: () => Promise<T>, onWait?: (holder: string) => void): Promise<T> {
-  const path = `/api/v1/namespaces/${encodeURIComponent(namespace)}/configmaps`;
-  const deadline = Date.now() + waitMs;
-  let lock: KubeObject | undefined;
-  let told = false;
-  while (!lock) {
-    try {
-      lock = (await client.request<KubeObject>({
-        method: 'POST',
-        path,
-        body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: LOCK_NAME, annotations: { [HOLDER]: holder } } },
-      })).body;
-    } catch (e) {
-      if (!(e instanceof ApiError && e.status === 409)) throw e;
-      const held = await client.getOrUndefined(`${path}/${LOCK_NAME}`);
-      if (!held) continue;
-      if (Date.now() - Date.parse(held.metadata.creationTimestamp ?? '') > STALE_MS) {
-        await release(client, path, held);
-        continue;
-      }
-      const by = held.metadata.annotations?.[HOLDER] ?? 'another tychoc';
-      if (Date.now() >= deadline) {
-        throw new ClusterError('conflict', `another tychoc (${by}) is changing namespace ${namespace}; try again when it is done, or delete configmap/${LOCK_NAME} if it was killed`);
-      }
-      if (!told) onWait?.(by);
-      told = true;
-      await new Promise((r) => setTimeout(r, 500));
-    }
-  }
+export async function withNamespaceLock<T>(client: KubeClient, namespace: string, holder: string, waitMs: number, fn: () => Promise<T>, onWait?: (by: LockHolder) => void): Promise<T> {
+  const lease = new NamespaceLease(client, namespace, `${holder} (${hostname()} pid ${process.pid})`);
+  await lease.acquire(waitMs, onWait);
   let result: T;
   try {
     result = await fn();
   } catch (e) {
-    // What went wrong matters more than a lock that could not be released (it goes stale).
-    await release(client, path, lock).catch(() => undefined);
+    // What went wrong matters more than a lock that could not be released (it expires).
+    await lease.release().catch(() => undefined);
     throw e;
   }
-  await release(client, path, lock);
+  await lease.release();
   return result;
 }
 
-async function release(client: KubeClient, path: string, lock: KubeObject): Promise<void> {
-  try {
-    await client.request({
-      method: 'DELETE',
-      path: `${path}/${LOCK_NAME}`,
-      body: { apiVersion: 'v1', kind: 'DeleteOptions', preconditions: { uid: lock.metadata.uid } },
-    });
-  } catch (e) {
-    // Gone already, or someone broke it as stale and took it: either way not ours any more.
-    if (!(e instanceof ApiError && (e.status === 404 || e.status === 409))) throw e;
+/** `withNamespaceLock` over several namespaces, taken in name order so that two tychocs cannot each hold one the other waits for. */
+export async function withNamespaceLocks<T>(client: KubeClient, namespaces: readonly string[], holder: string, waitMs: number, fn: () => Promise<T>, onWait?: (by: LockHolder) => void): Promise<T> {
+  const [first, ...rest] = [...new Set(namespaces)].sort();
+  if (first === undefined) return fn();
+  return withNamespaceLock(client, first, holder, waitMs, () => withNamespaceLocks(client, rest, holder, waitMs, fn, onWait), onWait);
+}
+
+class NamespaceLease {
+  private readonly path: string;
+  private held: KubeObject | undefined;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly client: KubeClient, private readonly namespace: string, private readonly identity: string) {
+    this.path = `/apis/coordination.k8s.io/v1/namespaces/${encodeURIComponent(namespace)}/leases`;
   }
+
+  async acquire(waitMs: number, onWait?: (by: LockHolder) => void): Promise<void> {
+    try {
+      await this.wait(waitMs, onWait);
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 403) {
+        throw new ClusterError('forbidden', `tychoc takes turns with other tychocs through a Lease, and may not use leases.coordination.k8s.io in namespace ${this.namespace}: ${e.message}`, { cause: e });
+      }
+      throw e;
+    }
+    this.timer = setInterval(() => void this.renew(), RENEW_MS);
+    this.timer.unref();
+  }
+
+  private async wait(waitMs: number, onWait?: (by: LockHolder) => void): Promise<void> {
+    const deadline = Date.now() + waitMs;
+    // A lease whose resourceVersion has not changed for its duration, by our own clock, has
+    // lost its holder; the holder's clock (renewTime) may differ from ours.
+    let seen: { version: string; at: number } | undefined;
+    let told = false;
+    for (;;) {
+      const current = await this.client.getOrUndefined(`${this.path}/${LEASE_NAME}`);
+      if (!current) {
+        if (await this.take(() => this.client.request<KubeObject>({ method: 'POST', path: this.path, body: this.lease() }))) break;
+        continue;
+      }
+      const version = current.metadata.resourceVersion ?? '';
+      if (seen?.version !== version) seen = { version, at: Date.now() };
+      const spec = current['spec'] ?? {};
+      const duration = (spec.leaseDurationSeconds ?? LEASE_SECONDS) * 1000;
+      const free = !spec.holderIdentity || Date.now() - seen.at > duration || Date.now() - Date.parse(spec.renewTime ?? '') > duration + 60_000;
+      if (free) {
+        const body = this.lease(current);
+        if (await this.take(() => this.client.request<KubeObject>({ method: 'PUT', path: `${this.path}/${LEASE_NAME}`, body }))) break;
+        continue;
+      }
+      const by = { holder: spec.holderIdentity as string, heldSeconds: Math.max(0, Math.round((Date.now() - Date.parse(spec.acquireTime ?? spec.renewTime ?? '')) / 1000)) };
+      if (Date.now() >= deadline) {
+        throw new ClusterError('conflict', `another tychoc (${by.holder}) has been changing namespace ${this.namespace} for ${by.heldSeconds}s; try again when it is done`);
+      }
+      if (!told) onWait?.(by);
+      told = true;
+      await new Promise((r) => setTimeout(r, POLL_MS));
+    }
+  }
+
+  /** Releases the lease if it is still ours: another tychoc that took it over after we stalled keeps it. */
+  async release(): Promise<void> {
+    clearInterval(this.timer);
+    const held = this.held;
+    this.held = undefined;
+    if (!held) return;
+    try {
+      await this.client.request({
+        method: 'DELETE',
+        path: `${this.path}/${LEASE_NAME}`,
+        body: { apiVersion: 'v1', kind: 'DeleteOptions', preconditions: { uid: held.metadata.uid, resourceVersion: held.metadata.resourceVersion } },
+      });
+    } catch (e) {
+      // Gone already, or renewed by someone who took it over: either way not ours any more.
+      if (!(e instanceof ApiError && (e.status === 404 || e.status === 409))) throw e;
+    }
+  }
+
+  private async renew(): Promise<void> {
+    const held = this.held;
+    if (!held) return;
+    try {
+      this.held = (await this.client.request<KubeObject>({ method: 'PUT', path: `${this.path}/${LEASE_NAME}`, body: this.lease(held) })).body;
+    } catch {
+      // A missed renewal is retried at the next tick; the lease lasts three of them.
+    }
+  }
+
+  /** Tries to write the lease; a conflict means another tychoc was quicker. */
+  private async take(write: () => Promise<{ body: KubeObject }>): Promise<boolean> {
+    try {
+      this.held = (await write()).body;
+      return true;
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 409) return false;
+      throw e;
+    }
+  }
+
+  /** The lease held by us: new, taken over from `current`, or renewed. */
+  private lease(current?: KubeObject): KubeObject {
+    const now = microTime(new Date());
+    const ours = current?.['spec']?.holderIdentity === this.identity;
+    return {
+      apiVersion: 'coordination.k8s.io/v1',
+      kind: 'Lease',
+      metadata: { name: LEASE_NAME, ...(current ? { resourceVersion: current.metadata.resourceVersion } : {}) },
+      spec: {
+        holderIdentity: this.identity,
+        leaseDurationSeconds: LEASE_SECONDS,
+        acquireTime: ours ? current?.['spec']?.acquireTime : now,
+        renewTime: now,
+        leaseTransitions: (current?.['spec']?.leaseTransitions ?? 0) + (current && !ours ? 1 : 0),
+      },
+    };
+  }
+}
+
+/** A MicroTime as the API serializes it: RFC 3339 with six fractional digits. */
+function microTime(d: Date): string {
+  return d.toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
 }

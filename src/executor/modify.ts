@@ -1,4 +1,6 @@
 import { ClusterError } from './errors.js';
+import { LOCK_WAIT_MS, withNamespaceLocks, type LockHolder } from './lock.js';
+import { applyModifications } from './modifications.js';
 import type { KubeObject } from './kube-client.js';
 import { listVisible } from './objects.js';
 import { objectRef, resourcePath, WORKLOAD_KINDS, type ResourceType } from './rest-mapping.js';
@@ -20,9 +22,7 @@ interface Workload {
   readonly ref: string;
 }
 
-// Not the executor's own manager: an apply under `tychoc` with a partial object would remove
-// every field it leaves out. A later `up --sid` reports these fields as conflicts unless forced.
-const MODIFY_MANAGER = 'tychoc-modify';
+// Not the executor's own manager: a later `up --sid` reports replicas as a conflict unless forced.
 const SCALE_MANAGER = 'tychoc-scale';
 
 /** The system's workloads, all of them or the one of `service`; throws `notFound` naming what exists. */
@@ -41,6 +41,15 @@ export async function findWorkloads(kube: Kube, sid: string, service: string | u
     throw new ClusterError('notFound', `system ${sid} has no service ${service} (it has ${all.map((w) => w.service).sort().join(', ')})`);
   }
   return chosen;
+}
+
+/**
+ * Runs `fn` on the system's workloads (all, or the one of `service`) while holding the lock of
+ * their namespaces, so that a change does not interleave with an `up` or `down` of the same system.
+ */
+export async function withWorkloads<T>(kube: Kube, sid: string, service: string | undefined, namespace: string | undefined, fn: (workloads: Workload[]) => Promise<T>, onWait?: (by: LockHolder) => void): Promise<T> {
+  const namespaces = (await findWorkloads(kube, sid, service, namespace)).map((w) => w.obj.metadata.namespace ?? '');
+  return withNamespaceLocks(kube.client, namespaces, `modify ${sid}`, LOCK_WAIT_MS, async () => fn(await findWorkloads(kube, sid, service, namespace)), onWait);
 }
 
 /** Sets replicas through the scale subresource, as `kubectl scale` does; returns the refs scaled. */
@@ -62,30 +71,10 @@ export async function scaleWorkloads(kube: Kube, workloads: readonly Workload[],
   return workloads.map((w) => w.ref);
 }
 
-/** Applies resource and label changes to each workload (and its pod template) with its own field manager. */
+/** Applies resource and label changes to each workload (and its pod template); they compose with earlier ones (see modifications.ts). */
 export async function modifyWorkloads(kube: Kube, workloads: readonly Workload[], changes: Changes): Promise<string[]> {
   if (changes.replicas !== undefined) await scaleWorkloads(kube, workloads, changes.replicas);
   if (changes.cpu === undefined && changes.memory === undefined && changes.labels === undefined) return workloads.map((w) => w.ref);
-  for (const w of workloads) {
-    const quantities = { ...(changes.cpu ? { cpu: changes.cpu } : {}), ...(changes.memory ? { memory: changes.memory } : {}) };
-    const containers = ((w.obj['spec']?.template?.spec?.containers ?? []) as { name: string }[]).map((c) => ({
-      name: c.name,
-      ...(Object.keys(quantities).length ? { resources: { requests: quantities, limits: quantities } } : {}),
-    }));
-    const labels = changes.labels ? { labels: { ...changes.labels } } : {};
-    const body = {
-      apiVersion: w.type.group ? `${w.type.group}/${w.type.version}` : w.type.version,
-      kind: w.type.kind,
-      metadata: { name: w.obj.metadata.name, namespace: w.obj.metadata.namespace, ...labels },
-      spec: { template: { metadata: { ...labels }, spec: { containers } } },
-    };
-    await kube.client.request({
-      method: 'PATCH',
-      path: resourcePath(w.type, w.obj.metadata.namespace, w.obj.metadata.name),
-      query: { fieldManager: MODIFY_MANAGER, force: 'true', fieldValidation: 'Strict' },
-      body: JSON.stringify(body),
-      contentType: 'application/apply-patch+yaml',
-    });
-  }
+  for (const w of workloads) await applyModifications(kube.client, w.type, w.obj, changes);
   return workloads.map((w) => w.ref);
 }

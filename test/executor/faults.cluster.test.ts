@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { freePort } from '../cluster/processes.js';
+import { freePort, waitFor } from '../cluster/processes.js';
 import { runCli } from '../run-cli.js';
 import { composeProject, createNamespace, list, SHOP, useCluster } from './cluster-fixture.js';
 
@@ -88,6 +88,7 @@ describe('faults: one clear line and a documented exit code', () => {
       metadata: { name: 'dev' },
       rules: [
         { apiGroups: [''], resources: ['configmaps'], verbs: ['*'] },
+        { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['*'] },
         { apiGroups: ['', 'apps', 'batch'], resources: ['services', 'pods', 'deployments', 'daemonsets', 'statefulsets', 'jobs'], verbs: ['get', 'list'] },
       ],
     });
@@ -111,21 +112,57 @@ describe('faults: one clear line and a documented exit code', () => {
     expect(oneLine(up.stderr)).toMatch(/^tychoc: applying namespace\/shop-[0-9a-f]{12} failed: namespaces "shop-[0-9a-f]{12}" is forbidden: User "system:serviceaccount:team:dev" cannot patch resource "namespaces"/);
     const users = await runCli(['up', '-n', 'default', '-q', '--kubeconfig', file], project, {});
     expect(users.code).toBe(4);
-    expect(oneLine(users.stderr)).toContain('configmaps is forbidden: User "system:serviceaccount:team:dev" cannot create resource "configmaps" in API group "" in the namespace "default"');
-    expect(await list(c.api, '/api/v1/namespaces/team/configmaps?fieldSelector=metadata.name%3Dtychoc-lock')).toEqual([]);
+    expect(oneLine(users.stderr)).toContain('tychoc takes turns with other tychocs through a Lease, and may not use leases.coordination.k8s.io in namespace default: leases.coordination.k8s.io "tychoc-lock" is forbidden: User "system:serviceaccount:team:dev" cannot get resource "leases"');
+    expect(await list(c.api, '/apis/coordination.k8s.io/v1/namespaces/team/leases')).toEqual([]);
   });
 
-  it('another tychoc changing the namespace: up waits for it to finish', async () => {
+  const lease = (holder: string, renewedSecondsAgo = 0) => {
+    const at = new Date(Date.now() - renewedSecondsAgo * 1000).toISOString().replace(/Z$/, '000Z');
+    return { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: 'tychoc-lock' }, spec: { holderIdentity: holder, leaseDurationSeconds: 15, acquireTime: at, renewTime: at } };
+  };
+
+  it('another tychoc changing the namespace: up waits for it to finish, saying who and for how long', async () => {
     await createNamespace(c.api, 'busy');
-    await c.api.create('/api/v1/namespaces/busy/configmaps', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'tychoc-lock', annotations: { 'tychoc/holder': 'other-123' } } });
+    await c.api.create('/apis/coordination.k8s.io/v1/namespaces/busy/leases', lease('other-123', 3));
     const up = c.tychoc(['up', '-n', 'busy'], project);
     await new Promise((r) => setTimeout(r, 1500));
     expect(await list(c.api, '/apis/apps/v1/namespaces/busy/deployments')).toEqual([]);
-    await c.api.delete('/api/v1/namespaces/busy/configmaps/tychoc-lock');
+    await c.api.delete('/apis/coordination.k8s.io/v1/namespaces/busy/leases/tychoc-lock');
     const run = await up;
     expect(run.code).toBe(0);
-    expect(run.stderr).toContain('waiting for other-123, which is changing the namespace\n');
-    expect(await list(c.api, '/api/v1/namespaces/busy/configmaps?fieldSelector=metadata.name%3Dtychoc-lock')).toEqual([]);
+    expect(run.stderr).toMatch(/waiting for other-123, which has been changing the namespace for [3-5]s\n/);
+    expect(await list(c.api, '/apis/coordination.k8s.io/v1/namespaces/busy/leases')).toEqual([]);
+  });
+
+  it('a lock whose holder stopped renewing it is taken over once it expires', async () => {
+    await createNamespace(c.api, 'stale');
+    await c.api.create('/apis/coordination.k8s.io/v1/namespaces/stale/leases', lease('killed-1'));
+    const started = Date.now();
+    const run = await c.tychoc(['up', '-n', 'stale'], project);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain('waiting for killed-1');
+    // Taken over after the lease's 15 s without a renewal, not the 10 minutes of the old lock.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(15_000);
+    expect(Date.now() - started).toBeLessThan(40_000);
+    expect(await list(c.api, '/apis/coordination.k8s.io/v1/namespaces/stale/leases')).toEqual([]);
+  }, 60_000);
+
+  it('down racing an up waits for it, then leaves nothing of the system; modify waits its turn too', async () => {
+    await createNamespace(c.api, 'race');
+    const many = composeProject(`name: many\nservices:\n${Array.from({ length: 12 }, (_, i) => `  s${i}:\n    image: nginx:1.27\n    ports: ["80"]\n`).join('')}`);
+    const up = c.tychoc(['up', '-n', 'race', '-q'], many);
+    // The ApplySet parent is the first object up writes; down starts as soon as it can find the system.
+    const parent = await waitFor('the system to appear', 30_000, async () => (await list(c.api, '/api/v1/namespaces/race/configmaps?labelSelector=app-name%3Dmany'))[0]);
+    const sid = parent.metadata.labels['tycho-guid'];
+    const down = c.tychoc(['down', sid]);
+    const [upRun, downRun] = await Promise.all([up, down]);
+    expect(upRun.code).toBe(0);
+    expect(downRun.code).toBe(0);
+    for (const kind of ['apps/v1/deployments', 'v1/services', 'v1/configmaps']) {
+      const prefix = kind.startsWith('v1/') ? '/api' : '/apis';
+      expect(await list(c.api, `${prefix}/${kind.replace(/\/([a-z]+)$/, '/namespaces/race/$1')}?labelSelector=tycho-guid%3D${sid}`)).toEqual([]);
+    }
+    expect(await list(c.api, '/apis/coordination.k8s.io/v1/namespaces/race/leases')).toEqual([]);
   });
 
   it('a ResourceQuota that says no: exit 6, and the attempt is rolled back', async () => {

@@ -14,7 +14,7 @@ export interface ClusterFlags {
 /**
  * Exit codes of the cluster commands, beyond compile's 0/1/2; documented in the README.
  * 3 cannot connect, 4 not allowed, 5 conflict, 6 rejected by the server, 7 not found,
- * 8 did not become ready, 9 other server error.
+ * 8 did not become ready, 9 other server error; 130 and 143 stopped by SIGINT and SIGTERM.
  */
 const EXIT: Record<FailureKind, number> = {
   config: 3,
@@ -28,6 +28,8 @@ const EXIT: Record<FailureKind, number> = {
   timeout: 8,
   failed: 8,
   server: 9,
+  interrupted: 130,
+  terminated: 143,
 };
 
 /** The exit code for a failure. */

@@ -2,7 +2,7 @@ import type { Manifest } from '../emit/chart.js';
 import { labelSystem, SID_LABEL, systemLabels, type SystemIdentity } from '../emit/system-labels.js';
 import { resolveTargets, serverSideApply, type Applied, type ApplyMode, type Outcome, type Target } from './apply.js';
 import { applySetId, PART_OF_LABEL, parentGroupKinds, parentObject, systemBaseName } from './applyset.js';
-import { ApiError, ApplyError, ClusterError, asClusterError } from './errors.js';
+import { ApiError, ApplyError, ClusterError, asClusterError, interruption } from './errors.js';
 import { LOCK_WAIT_MS, withNamespaceLock } from './lock.js';
 import { mapLimit } from './objects.js';
 import { checkOwnership } from './ownership.js';
@@ -32,6 +32,8 @@ export interface DeployOptions extends ApplyMode {
   readonly tooling: string;
   /** Leave what a failed attempt created instead of removing it. */
   readonly keepPartial: boolean;
+  /** Aborted (with the signal's name) to stop: nothing more is applied, and the attempt is rolled back. */
+  readonly signal?: AbortSignal;
   readonly onEvent?: (event: DeployEvent) => void;
 }
 
@@ -39,7 +41,8 @@ export interface DeployOptions extends ApplyMode {
 export type DeployEvent =
   | { readonly type: 'applied'; readonly ref: string; readonly outcome: Outcome }
   | { readonly type: 'pruned' | 'released' | 'adopted'; readonly ref: string }
-  | { readonly type: 'waiting'; readonly holder: string; readonly heldSeconds: number };
+  | { readonly type: 'waiting'; readonly holder: string; readonly heldSeconds: number }
+  | { readonly type: 'started'; readonly sid: string; readonly namespace: string };
 
 /** A finished deployment. */
 export interface DeployResult {
@@ -65,6 +68,7 @@ export async function deploy(kube: Kube, opts: DeployOptions): Promise<DeployRes
   const targets = await resolveTargets(kube.mapper, members, applyNs);
   const [parentTarget] = await resolveTargets(kube.mapper, [parent], applyNs);
   const emit = opts.onEvent ?? (() => undefined);
+  emit({ type: 'started', sid: id.sid, namespace });
 
   const run = async (): Promise<DeployResult> => {
     let step = '';
@@ -73,6 +77,7 @@ export async function deploy(kube: Kube, opts: DeployOptions): Promise<DeployRes
     const failures = new Map<unknown, string>();
     const apply = async (t: Target, prior?: KubeObject): Promise<Applied> => {
       try {
+        if (opts.signal?.aborted) throw interruption(opts.signal);
         // The compose file wins what it sets; modify's matching requests and limits go with it.
         if (opts.force && !opts.dryRun && prior && (WORKLOAD_KINDS as readonly string[]).includes(t.type.kind)) await yieldModifications(kube.client, t.type, prior, t.manifest);
         const a = await serverSideApply(kube.client, t, prior, opts);
@@ -105,6 +110,7 @@ export async function deploy(kube: Kube, opts: DeployOptions): Promise<DeployRes
           emit({ type: 'applied', ref: a.target.ref, outcome: a.outcome });
         }
       }
+      if (opts.signal?.aborted) throw interruption(opts.signal);
       step = 'pruning';
       const uids = new Set(applied.map((a) => a.object.metadata.uid ?? ''));
       const result = isNew ? { deleted: [], released: [] } : await prune(kube, setId, applyNs, allKinds, uids, opts.dryRun);
@@ -121,7 +127,7 @@ export async function deploy(kube: Kube, opts: DeployOptions): Promise<DeployRes
   if (ownNamespace) return run();
   await requireNamespace(kube, namespace);
   if (opts.dryRun) return run();
-  return withNamespaceLock(kube.client, namespace, `${id.app}-${id.sid}`, LOCK_WAIT_MS, run, (by) => emit({ type: 'waiting', ...by }));
+  return withNamespaceLock(kube.client, namespace, `${id.app}-${id.sid}`, LOCK_WAIT_MS, run, (by) => emit({ type: 'waiting', ...by }), opts.signal);
 }
 
 async function resolveSystem(kube: Kube, opts: DeployOptions): Promise<{ id: SystemIdentity; namespace: string; isNew: boolean }> {

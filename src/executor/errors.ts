@@ -10,6 +10,8 @@ export type FailureKind =
   | 'notFound' // no such system, object or kind
   | 'timeout' // --wait ran out of time
   | 'failed' // a workload failed (a Job's pods failed)
+  | 'interrupted' // stopped by SIGINT (Ctrl-C)
+  | 'terminated' // stopped by SIGTERM
   | 'server'; // anything else the server said
 
 /** A failure talking to the cluster or carrying out a command on it; `message` is one line for the user. */
@@ -69,4 +71,10 @@ function classify(status: number, reason: string | undefined, message: string): 
 export function asClusterError(e: unknown): ClusterError {
   if (e instanceof ClusterError) return e;
   return new ClusterError('server', e instanceof Error ? e.message : String(e), { cause: e });
+}
+
+/** The error a command stops with when `signal` was aborted by a stop signal (its reason). */
+export function interruption(signal: AbortSignal): ClusterError {
+  const name = String(signal.reason);
+  return new ClusterError(name === 'SIGTERM' ? 'terminated' : 'interrupted', `interrupted by ${name}`);
 }

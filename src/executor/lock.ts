@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { ApiError, ClusterError } from './errors.js';
+import { ApiError, ClusterError, interruption } from './errors.js';
 import type { KubeClient, KubeObject } from './kube-client.js';
 
 const LEASE_NAME = 'tychoc-lock';
@@ -22,9 +22,9 @@ export interface LockHolder {
  * another's. The lease is renewed while `fn` works; one that was not renewed for its duration
  * is taken over, so a killed tychoc blocks others for seconds, not minutes.
  */
-export async function withNamespaceLock<T>(client: KubeClient, namespace: string, holder: string, waitMs: number, fn: () => Promise<T>, onWait?: (by: LockHolder) => void): Promise<T> {
+export async function withNamespaceLock<T>(client: KubeClient, namespace: string, holder: string, waitMs: number, fn: () => Promise<T>, onWait?: (by: LockHolder) => void, signal?: AbortSignal): Promise<T> {
   const lease = new NamespaceLease(client, namespace, `${holder} (${hostname()} pid ${process.pid})`);
-  await lease.acquire(waitMs, onWait);
+  await lease.acquire(waitMs, onWait, signal);
   let result: T;
   try {
     result = await fn();
@@ -38,10 +38,10 @@ export async function withNamespaceLock<T>(client: KubeClient, namespace: string
 }
 
 /** `withNamespaceLock` over several namespaces, taken in name order so that two tychocs cannot each hold one the other waits for. */
-export async function withNamespaceLocks<T>(client: KubeClient, namespaces: readonly string[], holder: string, waitMs: number, fn: () => Promise<T>, onWait?: (by: LockHolder) => void): Promise<T> {
+export async function withNamespaceLocks<T>(client: KubeClient, namespaces: readonly string[], holder: string, waitMs: number, fn: () => Promise<T>, onWait?: (by: LockHolder) => void, signal?: AbortSignal): Promise<T> {
   const [first, ...rest] = [...new Set(namespaces)].sort();
   if (first === undefined) return fn();
-  return withNamespaceLock(client, first, holder, waitMs, () => withNamespaceLocks(client, rest, holder, waitMs, fn, onWait), onWait);
+  return withNamespaceLock(client, first, holder, waitMs, () => withNamespaceLocks(client, rest, holder, waitMs, fn, onWait, signal), onWait, signal);
 }
 
 class NamespaceLease {
@@ -53,9 +53,9 @@ class NamespaceLease {
     this.path = `/apis/coordination.k8s.io/v1/namespaces/${encodeURIComponent(namespace)}/leases`;
   }
 
-  async acquire(waitMs: number, onWait?: (by: LockHolder) => void): Promise<void> {
+  async acquire(waitMs: number, onWait?: (by: LockHolder) => void, signal?: AbortSignal): Promise<void> {
     try {
-      await this.wait(waitMs, onWait);
+      await this.wait(waitMs, onWait, signal);
     } catch (e) {
       if (e instanceof ApiError && e.status === 403) {
         throw new ClusterError('forbidden', `tychoc takes turns with other tychocs through a Lease, and may not use leases.coordination.k8s.io in namespace ${this.namespace}: ${e.message}`, { cause: e });
@@ -66,13 +66,14 @@ class NamespaceLease {
     this.timer.unref();
   }
 
-  private async wait(waitMs: number, onWait?: (by: LockHolder) => void): Promise<void> {
+  private async wait(waitMs: number, onWait?: (by: LockHolder) => void, signal?: AbortSignal): Promise<void> {
     const deadline = Date.now() + waitMs;
     // A lease whose resourceVersion has not changed for its duration, by our own clock, has
     // lost its holder; the holder's clock (renewTime) may differ from ours.
     let seen: { version: string; at: number } | undefined;
     let told = false;
     for (;;) {
+      if (signal?.aborted) throw interruption(signal);
       const current = await this.client.getOrUndefined(`${this.path}/${LEASE_NAME}`);
       if (!current) {
         if (await this.take(() => this.client.request<KubeObject>({ method: 'POST', path: this.path, body: this.lease() }))) break;

@@ -1,5 +1,5 @@
 import type { Target } from './apply.js';
-import { ClusterError } from './errors.js';
+import { ClusterError, interruption } from './errors.js';
 import type { KubeClient, KubeObject } from './kube-client.js';
 import { mapLimit, poll } from './objects.js';
 import { podFailure } from './pod-failures.js';
@@ -55,12 +55,13 @@ export function workloads(targets: readonly Target[]): Target[] {
  * Jobs complete); fails at once when one cannot succeed (its own status says so, or one of its
  * pods has a container that cannot start), and with `timeout` when time runs out.
  */
-export async function waitForRollout(client: KubeClient, targets: readonly Target[], timeoutMs: number, onProgress?: (states: readonly Rollout[]) => void): Promise<Rollout[]> {
+export async function waitForRollout(client: KubeClient, targets: readonly Target[], timeoutMs: number, onProgress?: (states: readonly Rollout[]) => void, signal?: AbortSignal): Promise<Rollout[]> {
   let last: Rollout[] = [];
   return poll(
     timeoutMs,
     1000,
     async () => {
+      if (signal?.aborted) throw interruption(signal);
       last = await mapLimit(targets, 8, async (t) => {
         const object = (await client.request<KubeObject>({ method: 'GET', path: t.path })).body;
         const rollout = rolloutOf(t.ref, object);

@@ -9,6 +9,7 @@ export interface ClusterFlags {
   context?: string;
   namespace?: string;
   output: 'table' | 'json';
+  requestTimeout: number;
 }
 
 /**
@@ -32,6 +33,9 @@ const EXIT: Record<FailureKind, number> = {
   terminated: 143,
 };
 
+/** How long one request may take unless --request-timeout says otherwise: long enough for a busy CI cluster. */
+const REQUEST_TIMEOUT_MS = 30_000;
+
 /** The exit code for a failure. */
 export function exitCodeFor(kind: FailureKind): ExitCode {
   return EXIT[kind] as ExitCode;
@@ -44,7 +48,19 @@ export function clusterCommand(io: Io, name: string): Command {
     .configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) })
     .option('--kubeconfig <file>', 'kubeconfig file (default: KUBECONFIG, ~/.kube/config, or the pod\'s service account)')
     .option('--context <name>', 'kubeconfig context (default: the current one)')
-    .addOption(new Option('-o, --output <format>', 'output format').choices(['table', 'json']).default('table'));
+    .addOption(new Option('-o, --output <format>', 'output format').choices(['table', 'json']).default('table'))
+    .addOption(durationOption('--request-timeout <duration>', 'how long one request to the API server may take', REQUEST_TIMEOUT_MS));
+}
+
+/** A duration flag whose default shows as a duration in --help (`5m`, not milliseconds). */
+export function durationOption(flags: string, description: string, defaultMs: number): Option {
+  return new Option(flags, description).argParser(parseDuration).default(defaultMs, formatDuration(defaultMs));
+}
+
+function formatDuration(ms: number): string {
+  if (ms % 3_600_000 === 0) return `${ms / 3_600_000}h`;
+  if (ms % 60_000 === 0) return `${ms / 60_000}m`;
+  return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
 }
 
 /** Connects, runs `fn`, and turns a ClusterError into one `tychoc: ...` line and its exit code. */
@@ -52,7 +68,7 @@ export async function withCluster(io: Io, flags: ClusterFlags, fn: (kube: Kube) 
   let kube: Kube | undefined;
   try {
     const { connect } = await import('../executor/kubeconfig.js');
-    kube = await connect({ kubeconfig: flags.kubeconfig, context: flags.context, env: io.env, cwd: io.cwd });
+    kube = await connect({ kubeconfig: flags.kubeconfig, context: flags.context, env: io.env, cwd: io.cwd, requestTimeoutMs: flags.requestTimeout });
     return await fn(kube);
   } catch (e) {
     if (!(e instanceof ClusterError)) throw e;

@@ -5,7 +5,7 @@ import { ClusterError } from '../executor/errors.js';
 import { LEASE_SECONDS } from '../executor/lock.js';
 import type { Kube } from '../executor/systems.js';
 import type { Rollout } from '../executor/wait.js';
-import { parseDuration, parseSid, table, waiting, type ClusterFlags } from './cluster-options.js';
+import { durationOption, parseSid, table, waiting, type ClusterFlags } from './cluster-options.js';
 import { ExitCode, type Io } from './io.js';
 import { onStopSignals, STOP_SIGNALS } from './signals.js';
 
@@ -32,7 +32,7 @@ export function addDeployOptions(cmd: Command): Command {
     .option('--sid <id>', 'update this existing system (re-apply and prune) instead of creating one', parseSid)
     .option('--username <name>', 'username label, for systems launched on behalf of a user')
     .option('--wait', 'wait until Deployments and DaemonSets are ready and Jobs complete')
-    .option('--timeout <duration>', 'how long --wait waits', parseDuration, 300_000)
+    .addOption(durationOption('--timeout <duration>', 'how long --wait waits', 300_000))
     .addOption(new Option('--dry-run <mode>', 'server: validate on the server, change nothing').choices(['server', 'none']))
     .option('--force-conflicts', 'take over fields that another field manager (kubectl, modify, scale) changed')
     .option('--keep-partial', 'when applying fails, keep what this attempt created')

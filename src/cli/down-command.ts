@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { DownResult } from '../executor/delete.js';
-import { clusterCommand, parseDuration, parseSid, waiting, withCluster, type ClusterFlags } from './cluster-options.js';
+import { clusterCommand, durationOption, parseSid, waiting, withCluster, type ClusterFlags } from './cluster-options.js';
 import { ExitCode, type Io } from './io.js';
 
 interface DownFlags extends ClusterFlags {
@@ -15,7 +15,7 @@ export function downCommand(io: Io): Command {
     .argument('<sid...>', 'system ids (see tychoc status)', (v: string, prev: string[] = []) => [...prev, parseSid(v)])
     .option('-n, --namespace <namespace>', 'look for the systems only in this namespace')
     .option('--volumes', 'also delete the systems\' volume claims (default: keep them and their data)')
-    .option('--timeout <duration>', 'how long to wait for the objects to be gone', parseDuration, 120_000)
+    .addOption(durationOption('--timeout <duration>', 'how long to wait for the objects to be gone', 120_000))
     .action(async (sids: string[], flags: DownFlags) => {
       io.exit(
         await withCluster(io, flags, async (kube) => {

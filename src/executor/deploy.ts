@@ -121,7 +121,7 @@ export async function deploy(kube: Kube, opts: DeployOptions): Promise<DeployRes
     } catch (e) {
       const where = failures.get(e) ?? step;
       if (where === '' && created.length === 0) throw e;
-      throw await failed(kube, asClusterError(e), where || 'deploying', created, opts.keepPartial);
+      throw await failed(kube, asClusterError(e), where || 'deploying', created, opts.keepPartial, id.sid);
     }
   };
   if (ownNamespace) return run();
@@ -174,14 +174,14 @@ function withKinds(parent: Target, tooling: string, id: SystemIdentity, namespac
   return { ...parent, manifest: parentObject(id, namespace, tooling, kinds) };
 }
 
-async function failed(kube: Kube, error: ClusterError, ref: string, created: readonly Created[], keepPartial: boolean): Promise<ApplyError> {
+async function failed(kube: Kube, error: ClusterError, ref: string, created: readonly Created[], keepPartial: boolean, sid: string): Promise<ApplyError> {
   const cause = error instanceof ApiError && error.status === 409 && /conflict/i.test(error.message)
     ? new ClusterError('conflict', `${error.message} (another field manager changed these fields; --force-conflicts takes them over)`)
     : error;
   const refs = created.map((c) => c.target.ref);
-  if (keepPartial) return new ApplyError(cause, ref, [], refs);
+  if (keepPartial) return new ApplyError(cause, ref, [], refs, sid);
   const { removed, kept } = await rollBack(kube, created);
-  return new ApplyError(cause, ref, removed, kept);
+  return new ApplyError(cause, ref, removed, kept, sid);
 }
 
 function withLabel(m: Manifest, key: string, value: string): Manifest {

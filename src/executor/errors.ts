@@ -46,8 +46,9 @@ export class ApplyError extends ClusterError {
     readonly step: string,
     readonly removed: readonly string[],
     readonly kept: readonly string[],
+    sid: string,
   ) {
-    const undo = kept.length > 0 ? `; left in place: ${kept.join(', ')}` : '';
+    const undo = kept.length > 0 ? `; left in place: ${kept.join(', ')} (tychoc down ${sid} removes them)` : '';
     const done = removed.length > 0 ? `; removed the ${removed.length} object(s) this attempt created` : '';
     super(cause.kind, `${step} failed: ${cause.message}${done}${undo}`, { cause });
     this.name = 'ApplyError';

@@ -32,7 +32,6 @@ export type KubeObject = {
   };
 } & Record<string, any>;
 
-const TIMEOUT_MS = 30_000;
 
 /**
  * A minimal Kubernetes API client over node:https. Bodies go to the server exactly as given: the
@@ -45,6 +44,8 @@ export class KubeClient {
     /** The API server's base URL (may carry a path prefix behind a proxy). */
     readonly server: string,
     private readonly authorize: Authorize,
+    /** How long one request may take (--request-timeout). */
+    private readonly timeoutMs: number,
   ) {
     const secure = server.startsWith('https:');
     this.agent = secure ? new https.Agent({ keepAlive: true }) : new http.Agent({ keepAlive: true });
@@ -82,6 +83,9 @@ export class KubeClient {
     }
     const { status, text, json } = response;
     if (status >= 200 && status < 300) return { status, body: json as T };
+    if (status === 400 && url.protocol === 'http:' && /HTTP request to an HTTPS server/i.test(text)) {
+      throw new ClusterError('unreachable', `${this.server} answers only HTTPS; the kubeconfig's server should be https://${url.host}`);
+    }
     let message = typeof json?.message === 'string' ? json.message : text.trim().slice(0, 300) || `HTTP ${status}`;
     if (status === 401) message += " (the cluster does not accept the kubeconfig's credentials)";
     throw new ApiError(status, json?.reason, message, `${req.method} ${url.pathname}`);
@@ -120,7 +124,9 @@ export class KubeClient {
           resolve({ status: res.statusCode ?? 0, text, json });
         });
       });
-      req.setTimeout(TIMEOUT_MS, () => req.destroy(Object.assign(new Error(`no answer within ${TIMEOUT_MS / 1000}s`), { code: 'ETIMEDOUT' })));
+      // A deadline for the whole exchange, not only for a silence: a frozen server trickles nothing.
+      const timer = setTimeout(() => req.destroy(Object.assign(new Error(`no answer within ${this.timeoutMs / 1000}s`), { code: 'ETIMEDOUT' })), this.timeoutMs);
+      req.on('close', () => clearTimeout(timer));
       req.on('error', (e) => reject(unreachable(this.server, e)));
       req.end(payload);
     });

@@ -15,6 +15,8 @@ export interface ConnectOptions {
   readonly context?: string;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly cwd: string;
+  /** How long one request may take before the server counts as unreachable. */
+  readonly requestTimeoutMs: number;
 }
 
 const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
@@ -33,7 +35,7 @@ interface Kubeconfig {
 export async function connect(opts: ConnectOptions): Promise<Kube> {
   const files = kubeconfigFiles(opts);
   if (files.length === 0) {
-    if (opts.env.KUBERNETES_SERVICE_HOST) return inCluster(opts.env);
+    if (opts.env.KUBERNETES_SERVICE_HOST) return inCluster(opts.env, opts.requestTimeoutMs);
     throw new ClusterError('config', 'no kubeconfig: set KUBECONFIG, pass --kubeconfig, create ~/.kube/config, or run in a pod');
   }
   const config = loadKubeconfig(files);
@@ -52,11 +54,11 @@ export async function connect(opts: ConnectOptions): Promise<Kube> {
   // Plugins and proxies are the client library's job; it costs half a second to load, so only then.
   const library = user?.value.exec !== undefined || user?.value['auth-provider'] !== undefined || c['proxy-url'] !== undefined;
   const authorize = library ? await libraryCredentials(config.files, contextName) : staticCredentials(cluster, user);
-  return kube(c.server!, authorize, namespace);
+  return kube(c.server!, authorize, namespace, opts.requestTimeoutMs);
 }
 
-function kube(server: string, authorize: Authorize, defaultNamespace: string): Kube {
-  const client = new KubeClient(server, authorize);
+function kube(server: string, authorize: Authorize, defaultNamespace: string, requestTimeoutMs: number): Kube {
+  const client = new KubeClient(server, authorize, requestTimeoutMs);
   return { client, mapper: new RestMapper(client), defaultNamespace };
 }
 
@@ -126,7 +128,7 @@ async function libraryCredentials(files: readonly string[], context: string): Pr
 }
 
 /** The pod's service account, as kubectl uses it in a pod. */
-function inCluster(env: Readonly<Record<string, string | undefined>>): Kube {
+function inCluster(env: Readonly<Record<string, string | undefined>>, requestTimeoutMs: number): Kube {
   const token = join(SERVICE_ACCOUNT_DIR, 'token');
   // KUBERNETES_SERVICE_HOST alone does not mean we run in a pod; a missing token would only show up as a 401.
   if (!existsSync(token)) throw new ClusterError('config', `KUBERNETES_SERVICE_HOST is set but ${token} does not exist`);
@@ -135,5 +137,5 @@ function inCluster(env: Readonly<Record<string, string | undefined>>): Kube {
   const namespaceFile = join(SERVICE_ACCOUNT_DIR, 'namespace');
   const namespace = existsSync(namespaceFile) ? readFileSync(namespaceFile, 'utf8').trim() : '';
   const cluster = { value: { server, 'certificate-authority': 'ca.crt' }, dir: SERVICE_ACCOUNT_DIR };
-  return kube(server, staticCredentials(cluster, { value: { tokenFile: 'token' }, dir: SERVICE_ACCOUNT_DIR }), namespace || 'default');
+  return kube(server, staticCredentials(cluster, { value: { tokenFile: 'token' }, dir: SERVICE_ACCOUNT_DIR }), namespace || 'default', requestTimeoutMs);
 }

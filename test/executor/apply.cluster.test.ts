@@ -117,7 +117,7 @@ describe('tychoc apply', () => {
 
     const kept = await c.tychoc(['apply', stream, '-n', 'broken', '--keep-partial', '-q']);
     expect(kept.code).toBe(6);
-    expect(kept.stderr).toMatch(/field not declared in schema; left in place: configmap\/applyset-shop-[0-9a-f]{12}, service\/db\n$/);
+    expect(kept.stderr).toMatch(/field not declared in schema; left in place: configmap\/applyset-shop-[0-9a-f]{12}, service\/db \(tychoc down [0-9a-f]{12} removes them\)\n$/);
     expect(await list(c.api, '/api/v1/namespaces/broken/services')).toHaveLength(1);
   });
 

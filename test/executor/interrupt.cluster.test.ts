@@ -115,3 +115,32 @@ describe('an up that is stopped', () => {
     expect(await leftOf('killed', sid)).toEqual([]);
   }, 90_000);
 });
+
+describe('a frozen API server', () => {
+  it('status gives up after --request-timeout, with exit 3', async () => {
+    const started = Date.now();
+    let run = { code: -1, stderr: '' } as { code: number; stderr: string };
+    await withFrozenApiServer(async () => {
+      run = await c.tychoc(['status', '--request-timeout', '2s']);
+    });
+    expect(run.code).toBe(3);
+    expect(run.stderr).toMatch(/^tychoc: cannot reach the API server at https:\/\/127\.0\.0\.1:\d+: timed out\n$/);
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
+  it('during up: exit 3 naming what was left, which down removes once the server is back', async () => {
+    await createNamespace(c.api, 'frozen');
+    const up = tychocProcess(['up', '-n', 'frozen', '--request-timeout', '2s']);
+    await up.said(MIDWAY);
+    let run = { code: -1 as number | null, stderr: '' };
+    await withFrozenApiServer(async () => {
+      run = await up.exit;
+    });
+    expect(run.code).toBe(3);
+    const sid = /tychoc down ([0-9a-f]{12}) removes them/.exec(run.stderr)?.[1];
+    expect(run.stderr).toMatch(/timed out; left in place: .*configmap\/applyset-many-[0-9a-f]{12}.* \(tychoc down [0-9a-f]{12} removes them\)\n$/);
+    expect((await c.tychoc(['down', sid!])).code).toBe(0);
+    expect(await leftOf('frozen', sid!)).toEqual([]);
+    expect(await list(c.api, '/apis/coordination.k8s.io/v1/namespaces/frozen/leases')).toEqual([]);
+  }, 90_000);
+});

@@ -101,4 +101,10 @@ describe('kubeconfig credentials', () => {
     const impersonating = await status(kubeconfig('as.yaml', { 'certificate-authority': c.cluster.caFile }, { token: c.cluster.token, as: 'someone-else' }));
     expect(impersonating).toMatchObject({ code: 3, stdout: '', stderr: 'tychoc: user `u` impersonates (`as`), which tychoc does not support\n' });
   });
+
+  it('an http:// server that answers only HTTPS cannot be reached (exit 3), and says so', async () => {
+    const http = c.cluster.server.replace(/^https:/, 'http:');
+    const run = await status(kubeconfig('http.yaml', { server: http }, { token: c.cluster.token }));
+    expect(run).toMatchObject({ code: 3, stdout: '', stderr: `tychoc: ${http} answers only HTTPS; the kubeconfig's server should be ${c.cluster.server}\n` });
+  });
 });

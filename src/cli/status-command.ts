@@ -53,5 +53,7 @@ function detailed(s: SystemStatus): string {
     v.ports.map((p) => `${p.port}${p.nodePort ? `:${p.nodePort}` : ''}/${p.protocol}`).join(',') || '-',
     age(v.created),
   ]);
-  return head + table([['SERVICE', 'KIND', 'READY', 'PODS', 'RESTARTS', 'PORTS', 'AGE'], ...rows]);
+  const services = table([['SERVICE', 'KIND', 'READY', 'PODS', 'RESTARTS', 'PORTS', 'AGE'], ...rows]);
+  const claims = s.claims.map((c) => [c.name, c.phase, c.capacity ?? '-', c.storageClass ?? '-']);
+  return head + services + (claims.length > 0 ? table([['CLAIM', 'STATUS', 'CAPACITY', 'STORAGECLASS'], ...claims]) : '');
 }

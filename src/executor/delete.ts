@@ -4,7 +4,7 @@ import { ApiError, ClusterError } from './errors.js';
 import type { KubeObject } from './kube-client.js';
 import { LOCK_WAIT_MS, withNamespaceLocks, type LockHolder } from './lock.js';
 import { deleteObject, listObjects, listVisible, mapLimit, poll, type Propagation } from './objects.js';
-import { releaseClaim } from './prune.js';
+import { releaseClaim, RELEASED_FROM_LABEL } from './prune.js';
 import { KNOWN_GROUP_KINDS, objectRef, resourcePath, type ResourceType } from './rest-mapping.js';
 import { findSystems, systemSelector, type Kube } from './systems.js';
 
@@ -53,9 +53,12 @@ async function deleteSystem(kube: Kube, opts: DownOptions): Promise<DownResult> 
   const lists = await mapLimit(types.filter((t) => t !== undefined), CONCURRENCY, async (type) =>
     (await listVisible(kube.client, type, selector, opts.namespace, kube.defaultNamespace)).map((obj) => ({ type, obj })),
   );
-  const found = lists.flat().filter(({ obj }) => !(obj.metadata as { ownerReferences?: unknown[] }).ownerReferences?.length);
+  // Claims an earlier plain `down` (or a prune) kept, which no system has taken over since.
+  const claimType = await kube.mapper.forKind('v1', 'PersistentVolumeClaim');
+  const released = (await listVisible(kube.client, claimType, `${RELEASED_FROM_LABEL}=${opts.sid},!${SID_LABEL}`, opts.namespace, kube.defaultNamespace)).map((obj) => ({ type: claimType, obj }));
+  const found = [...lists.flat().filter(({ obj }) => !(obj.metadata as { ownerReferences?: unknown[] }).ownerReferences?.length), ...(opts.volumes ? released : [])];
   const namespaces = await systemNamespaces(kube, selector, opts.namespace);
-  if (found.length === 0 && namespaces.length === 0) throw new ClusterError('notFound', `no system with id ${opts.sid}${opts.namespace ? ` in namespace ${opts.namespace}` : ''}`);
+  if (found.length === 0 && namespaces.length === 0 && released.length === 0) throw new ClusterError('notFound', `no system with id ${opts.sid}${opts.namespace ? ` in namespace ${opts.namespace}` : ''}`);
 
   const isParent = (o: KubeObject) => parents.some((p) => p.parent?.metadata.uid === o.metadata.uid);
   const remove = async ({ type, obj }: { type: ResourceType; obj: KubeObject }): Promise<'deleted' | 'kept' | 'gone'> => {
@@ -72,7 +75,7 @@ async function deleteSystem(kube: Kube, opts: DownOptions): Promise<DownResult> 
   const ordered = [...members, ...parentObjects];
   const outcomes = [...(await mapLimit(members, CONCURRENCY, remove)), ...(await mapLimit(parentObjects, CONCURRENCY, remove))];
   const deleted = ordered.filter((_, i) => outcomes[i] === 'deleted');
-  const keptClaims = ordered.filter((_, i) => outcomes[i] === 'kept').map(({ obj }) => obj);
+  const keptClaims = [...ordered.filter((_, i) => outcomes[i] === 'kept').map(({ obj }) => obj), ...(opts.volumes ? [] : released.map(({ obj }) => obj))];
   const keptNs: { name: string; holds: string[] }[] = [];
   const goneNs: KubeObject[] = [];
   for (const ns of namespaces) {
@@ -129,7 +132,7 @@ async function strangers(kube: Kube, namespace: string, sid: string): Promise<st
     for (const o of await listObjects(kube.client, type, '', namespace)) {
       const owned = (o.metadata as { ownerReferences?: unknown[] }).ownerReferences?.length;
       const token = type.kind === 'Secret' && o['type'] === 'kubernetes.io/service-account-token';
-      if (o.metadata.labels?.[SID_LABEL] === sid || owned || token || BUILT_IN.has(`${type.kind}/${o.metadata.name}`)) continue;
+      if (o.metadata.labels?.[SID_LABEL] === sid || o.metadata.deletionTimestamp || owned || token || BUILT_IN.has(`${type.kind}/${o.metadata.name}`)) continue;
       found.push(objectRef(type, o.metadata.name));
     }
   }

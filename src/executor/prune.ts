@@ -44,13 +44,21 @@ export async function prune(kube: Kube, setId: string, namespace: string, groupK
   return { deleted, released };
 }
 
-/** Takes a volume claim out of its system (and set) but keeps its data and project label, so that the project can reuse it. */
+/** The system a kept claim came from: `down SID --volumes` finds it by this label. */
+export const RELEASED_FROM_LABEL = 'tychoc/released-from';
+
+/**
+ * Takes a volume claim out of its system (and set) but keeps its data and project label, so that
+ * the project can reuse it, and the system id it had, so that its system's `down --volumes` can
+ * still delete it.
+ */
 export async function releaseClaim(client: KubeClient, type: ResourceType, claim: KubeObject): Promise<void> {
+  const from = claim.metadata.labels?.[SID_LABEL];
   await client.request({
     method: 'PATCH',
     path: resourcePath(type, claim.metadata.namespace, claim.metadata.name),
     query: { fieldManager: 'tychoc-release' },
-    body: { metadata: { labels: { [SID_LABEL]: null, [PART_OF_LABEL]: null, name: null, username: null } } },
+    body: { metadata: { labels: { [SID_LABEL]: null, [PART_OF_LABEL]: null, name: null, username: null, ...(from ? { [RELEASED_FROM_LABEL]: from } : {}) } } },
     contentType: 'application/merge-patch+json',
   });
 }

@@ -38,6 +38,17 @@ export interface SystemStatus {
   readonly username?: string;
   readonly created: string;
   readonly services: readonly ServiceStatus[];
+  /** Its volume claims: whether a volume is bound to each, and its size. */
+  readonly claims: readonly ClaimStatus[];
+}
+
+/** One volume claim of a system. */
+export interface ClaimStatus {
+  readonly name: string;
+  /** Pending, Bound, Lost, or Terminating while it is deleted. */
+  readonly phase: string;
+  readonly capacity?: string;
+  readonly storageClass?: string;
 }
 
 const serviceName = (o: KubeObject) => o.metadata.labels?.['app.kubernetes.io/name'] ?? o.metadata.name;
@@ -48,11 +59,12 @@ export async function systemStatus(kube: Kube, filter: { sid?: string; namespace
   const list = async (apiVersion: string, kind: string, extra = '') =>
     listVisible(kube.client, await kube.mapper.forKind(apiVersion, kind), selector + extra, filter.namespace, kube.defaultNamespace);
   const workloadTypes = await Promise.all(WORKLOAD_KINDS.map((k) => kube.mapper.forKind(k === 'Job' ? 'batch/v1' : 'apps/v1', k)));
-  const [workloads, services, pods, parents] = await Promise.all([
+  const [workloads, services, pods, parents, claims] = await Promise.all([
     Promise.all(workloadTypes.map((t) => listVisible(kube.client, t, selector, filter.namespace, kube.defaultNamespace).then((items) => items.map((o) => ({ ...o, kind: t.kind }))))).then((l) => l.flat()),
     list('v1', 'Service'),
     list('v1', 'Pod'),
     list('v1', 'ConfigMap', `,${APPLYSET_ID_LABEL}`),
+    list('v1', 'PersistentVolumeClaim'),
   ]);
   const key = (o: KubeObject) => `${o.metadata.namespace}/${o.metadata.labels?.[SID_LABEL]}`;
   const systems = new Map<string, KubeObject[]>();
@@ -73,9 +85,21 @@ export async function systemStatus(kube: Kube, filter: { sid?: string; namespace
           .filter(mine)
           .map((w) => serviceStatus(w, services.filter(mine), pods.filter(mine)))
           .sort((a, b) => a.name.localeCompare(b.name)),
+        claims: claims.filter(mine).map(claimStatus).sort((a, b) => a.name.localeCompare(b.name)),
       };
     })
     .sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
+}
+
+function claimStatus(c: KubeObject): ClaimStatus {
+  const capacity = c['status']?.capacity?.storage ?? c['spec']?.resources?.requests?.storage;
+  const storageClass = c['spec']?.storageClassName;
+  return {
+    name: c.metadata.name,
+    phase: c.metadata.deletionTimestamp ? 'Terminating' : (c['status']?.phase ?? 'Pending'),
+    ...(capacity ? { capacity } : {}),
+    ...(storageClass ? { storageClass } : {}),
+  };
 }
 
 function serviceStatus(w: KubeObject, services: KubeObject[], pods: KubeObject[]): ServiceStatus {

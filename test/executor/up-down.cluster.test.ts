@@ -154,6 +154,10 @@ describe('tychoc up, status, scale, modify, down', () => {
 
     const down = await c.json(['down', a.sid]);
     expect(down[a.sid].namespaces).toEqual({ deleted: [], kept: [{ name: a.namespace, holds: ['persistentvolumeclaim/shop-data'] }] });
+    // The kept claim stays the system's to delete: then the namespace has nothing left to keep.
+    const later = await c.tychoc(['down', a.sid, '--volumes']);
+    expect(later).toMatchObject({ code: 0, stdout: `system ${a.sid}: deleted 1 object(s) and namespace ${a.namespace}\n` });
+    expect(await c.api.request('GET', `/api/v1/namespaces/${a.namespace}`).then((r) => r.status)).toBe(404);
     const downWithVolumes = await c.tychoc(['down', b.sid, '--volumes']);
     expect(downWithVolumes).toMatchObject({ code: 0, stdout: `system ${b.sid}: deleted 8 object(s) and namespace ${b.namespace}\n` });
     expect(await c.api.request('GET', `/api/v1/namespaces/${b.namespace}`).then((r) => r.status)).toBe(404);
@@ -187,7 +191,12 @@ describe('tychoc up, status, scale, modify, down', () => {
     const up = await c.json(['up', '--namespace-per-system', '--service-type', 'NodePort', '--username', 'Jane Doe'], project);
     const nodePort = up.services.web.ports[0].nodePort;
     expect(nodePort).toBeGreaterThanOrEqual(30000);
-    const [system] = await c.json(['status', up.sid]);
+    const system = await waitFor('the claim to be bound', 30_000, async () => {
+      const [found] = await c.json(['status', up.sid]);
+      return found.claims[0]?.phase === 'Bound' ? found : undefined;
+    });
+    expect(system.claims).toEqual([{ name: 'shop-data', phase: 'Bound', capacity: '1Gi', storageClass: 'standard' }]);
+    expect((await c.tychoc(['status', up.sid])).stdout).toMatch(/\nCLAIM +STATUS +CAPACITY +STORAGECLASS\nshop-data +Bound +1Gi +standard\n$/);
     expect(system.username).toBe('Jane-Doe');
     expect(system.services.find((s: any) => s.name === 'web').ports).toEqual([{ port: 80, protocol: 'TCP', nodePort }]);
     expect((await c.tychoc(['status', up.sid])).stdout).toMatch(new RegExp(`\\nweb +Deployment +[01]/1 .* 80:${nodePort}/TCP `));
@@ -210,5 +219,15 @@ describe('tychoc up, status, scale, modify, down', () => {
     expect(await list(c.api, '/api/v1/namespaces')).toHaveLength(before.length + 1);
     expect(await list(c.api, '/apis/apps/v1/namespaces/dry/deployments')).toEqual([]);
     expect(await list(c.api, '/api/v1/namespaces/dry/configmaps?labelSelector=executor%3Dtycho')).toEqual([]);
+  });
+
+  it('down --volumes after a plain down deletes the claims it kept, and only those', async () => {
+    await createNamespace(c.api, 'keep');
+    const up = await c.json(['up', '-n', 'keep'], project);
+    expect((await c.tychoc(['down', up.sid])).stdout).toBe(`system ${up.sid}: deleted 7 object(s); kept persistentvolumeclaim/shop-data (--volumes deletes them)\n`);
+    expect((await c.tychoc(['down', up.sid])).stdout).toBe(`system ${up.sid}: deleted 0 object(s); kept persistentvolumeclaim/shop-data (--volumes deletes them)\n`);
+    expect(await c.tychoc(['down', up.sid, '--volumes'])).toMatchObject({ code: 0, stdout: `system ${up.sid}: deleted 1 object(s)\n` });
+    expect(await list(c.api, '/api/v1/namespaces/keep/persistentvolumeclaims')).toEqual([]);
+    expect(await c.tychoc(['down', up.sid, '--volumes'])).toMatchObject({ code: 7, stderr: `tychoc: no system with id ${up.sid}\n` });
   });
 });

@@ -9,6 +9,7 @@ import { checkOwnership } from './ownership.js';
 import { prune } from './prune.js';
 import { yieldModifications } from './modifications.js';
 import { groupKind, WORKLOAD_KINDS } from './rest-mapping.js';
+import { readRevision, writeRevision } from './revision.js';
 import { rollBack, type Created } from './rollback.js';
 import type { KubeObject } from './kube-client.js';
 import { findSystems, newSid, type Kube, type SystemRef } from './systems.js';
@@ -73,6 +74,9 @@ export async function deploy(kube: Kube, opts: DeployOptions): Promise<DeployRes
   const run = async (): Promise<DeployResult> => {
     let step = '';
     const created: Created[] = [];
+    // Objects this attempt changed, to return to the last revision if it fails.
+    const changed: Target[] = [];
+    const previous = isNew || opts.dryRun ? [] : await resolveTargets(kube.mapper, await readRevision(kube.client, applyNs, parent.metadata.name), applyNs);
     // Which object each failure came from: objects of a kind are applied side by side.
     const failures = new Map<unknown, string>();
     const apply = async (t: Target, prior?: KubeObject): Promise<Applied> => {
@@ -82,6 +86,8 @@ export async function deploy(kube: Kube, opts: DeployOptions): Promise<DeployRes
         if (opts.force && !opts.dryRun && prior && (WORKLOAD_KINDS as readonly string[]).includes(t.type.kind)) await yieldModifications(kube.client, t.type, prior, t.manifest);
         const a = await serverSideApply(kube.client, t, prior, opts);
         if (a.outcome === 'created' && !opts.dryRun) created.push({ target: t, uid: a.object.metadata.uid ?? '' });
+        // The parent may list kinds this attempt added: harmless, and what lets a later run prune them.
+        if (a.outcome === 'configured' && !opts.dryRun && t.ref !== parentTarget!.ref) changed.push(t);
         return a;
       } catch (e) {
         failures.set(e, `applying ${t.ref}`);
@@ -117,11 +123,12 @@ export async function deploy(kube: Kube, opts: DeployOptions): Promise<DeployRes
       for (const ref of result.deleted) emit({ type: 'pruned', ref });
       for (const ref of result.released) emit({ type: 'released', ref });
       if (allKinds.length !== kinds.length) await apply(withKinds(parentTarget!, opts.tooling, id, applyNs, kinds));
+      if (!opts.dryRun) await writeRevision(kube.client, applyNs, parent.metadata.name, id, targets);
       return { system: { ...id, namespace, parent: parentApplied.object }, isNew, applied, pruned: result.deleted };
     } catch (e) {
       const where = failures.get(e) ?? step;
-      if (where === '' && created.length === 0) throw e;
-      throw await failed(kube, asClusterError(e), where || 'deploying', created, opts.keepPartial, id.sid);
+      if (where === '' && created.length === 0 && changed.length === 0) throw e;
+      throw await failed(kube, asClusterError(e), where || 'deploying', { created, changed, previous }, opts.keepPartial, id.sid);
     }
   };
   if (ownNamespace) return run();
@@ -174,14 +181,41 @@ function withKinds(parent: Target, tooling: string, id: SystemIdentity, namespac
   return { ...parent, manifest: parentObject(id, namespace, tooling, kinds) };
 }
 
-async function failed(kube: Kube, error: ClusterError, ref: string, created: readonly Created[], keepPartial: boolean, sid: string): Promise<ApplyError> {
+/**
+ * The error of a failed attempt, once what it did is undone: objects it changed go back to the
+ * system's last revision (where one was kept), objects it created are removed (unless `keepPartial`).
+ */
+async function failed(kube: Kube, error: ClusterError, ref: string, done: Attempt, keepPartial: boolean, sid: string): Promise<ApplyError> {
   const cause = error instanceof ApiError && error.status === 409 && /conflict/i.test(error.message)
     ? new ClusterError('conflict', `${error.message} (another field manager changed these fields; --force-conflicts takes them over)`)
     : error;
-  const refs = created.map((c) => c.target.ref);
-  if (keepPartial) return new ApplyError(cause, ref, [], refs, sid);
-  const { removed, kept } = await rollBack(kube, created);
-  return new ApplyError(cause, ref, removed, kept, sid);
+  const restored = await restore(kube, done.changed, done.previous);
+  const undo = keepPartial ? { removed: [], kept: done.created.map((c) => c.target.ref) } : await rollBack(kube, done.created);
+  return new ApplyError(cause, ref, { ...undo, ...restored }, sid);
+}
+
+/** What an attempt did, and the revision it started from. */
+interface Attempt {
+  readonly created: readonly Created[];
+  readonly changed: readonly Target[];
+  readonly previous: readonly Target[];
+}
+
+/** Applies the last revision's version of each changed object again (forced: it was tychoc's), newest change first. */
+async function restore(kube: Kube, changed: readonly Target[], previous: readonly Target[]): Promise<{ restored: string[]; unrestored: string[] }> {
+  const restored: string[] = [];
+  const unrestored: string[] = [];
+  for (const t of [...changed].reverse()) {
+    const before = previous.find((p) => p.ref === t.ref);
+    try {
+      if (!before) throw new Error('no revision');
+      await serverSideApply(kube.client, before, undefined, { force: true, dryRun: false });
+      restored.push(t.ref);
+    } catch {
+      unrestored.push(t.ref);
+    }
+  }
+  return { restored, unrestored };
 }
 
 function withLabel(m: Manifest, key: string, value: string): Manifest {

@@ -39,18 +39,34 @@ export class ApiError extends ClusterError {
   }
 }
 
-/** A failed `up`/`apply`: which step failed and what was rolled back. */
+/** What undoing a failed `up`/`apply` did. */
+export interface Undone {
+  /** Created by the attempt, and removed again. */
+  readonly removed: readonly string[];
+  /** Created by the attempt, and left in place (on purpose, or because removing failed). */
+  readonly kept: readonly string[];
+  /** Changed by the attempt, and put back as the system's last revision had them. */
+  readonly restored: readonly string[];
+  /** Changed by the attempt, and left so (no revision was kept, or putting back failed). */
+  readonly unrestored: readonly string[];
+}
+
+/** A failed `up`/`apply`: which step failed and what was undone. */
 export class ApplyError extends ClusterError {
   constructor(
     cause: ClusterError,
     readonly step: string,
-    readonly removed: readonly string[],
-    readonly kept: readonly string[],
+    readonly undone: Undone,
     sid: string,
   ) {
-    const undo = kept.length > 0 ? `; left in place: ${kept.join(', ')} (tychoc down ${sid} removes them)` : '';
-    const done = removed.length > 0 ? `; removed the ${removed.length} object(s) this attempt created` : '';
-    super(cause.kind, `${step} failed: ${cause.message}${done}${undo}`, { cause });
+    const { removed, kept, restored, unrestored } = undone;
+    const parts = [
+      restored.length > 0 ? `restored the ${restored.length} object(s) this attempt changed (${restored.join(', ')})` : '',
+      unrestored.length > 0 ? `changed and not restored: ${unrestored.join(', ')}` : '',
+      removed.length > 0 ? `removed the ${removed.length} object(s) this attempt created` : '',
+      kept.length > 0 ? `left in place: ${kept.join(', ')} (tychoc down ${sid} removes them)` : '',
+    ].filter(Boolean);
+    super(cause.kind, `${step} failed: ${cause.message}${parts.map((p) => `; ${p}`).join('')}`, { cause });
     this.name = 'ApplyError';
   }
 }

@@ -1,5 +1,6 @@
 import { SID_LABEL } from '../emit/system-labels.js';
 import { APPLYSET_ID_LABEL } from './applyset.js';
+import { ApiError } from './errors.js';
 import type { KubeObject } from './kube-client.js';
 import { listVisible } from './objects.js';
 import { objectRef, WORKLOAD_KINDS } from './rest-mapping.js';
@@ -64,7 +65,8 @@ export async function systemStatus(kube: Kube, filter: { sid?: string; namespace
     list('v1', 'Service'),
     list('v1', 'Pod'),
     list('v1', 'ConfigMap', `,${APPLYSET_ID_LABEL}`),
-    list('v1', 'PersistentVolumeClaim'),
+    // A user who may not read claims still sees the rest.
+    list('v1', 'PersistentVolumeClaim').catch((e) => (e instanceof ApiError && e.status === 403 ? [] : Promise.reject(e))),
   ]);
   const key = (o: KubeObject) => `${o.metadata.namespace}/${o.metadata.labels?.[SID_LABEL]}`;
   const systems = new Map<string, KubeObject[]>();

@@ -1,5 +1,5 @@
 import { execFile, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -119,6 +119,33 @@ describe('tychoc apply', () => {
     expect(kept.code).toBe(6);
     expect(kept.stderr).toMatch(/field not declared in schema; left in place: configmap\/applyset-shop-[0-9a-f]{12}, service\/db \(tychoc down [0-9a-f]{12} removes them\)\n$/);
     expect(await list(c.api, '/api/v1/namespaces/broken/services')).toHaveLength(1);
+  });
+
+  it('a failed update goes back to the last revision: what it changed is restored, what it created removed', async () => {
+    await createNamespace(c.api, 'atomic');
+    const compiled = mkdtempSync(join(tmpdir(), 'tychoc-compiled-'));
+    expect((await c.tychoc(['compile', '-o', compiled, '-q'], composeProject(SHOP))).code).toBe(0);
+    const first = await c.json(['apply', compiled, '-n', 'atomic']);
+    const before = await c.api.get('/apis/apps/v1/namespaces/atomic/deployments/web');
+    const revision = await c.api.get(`/api/v1/namespaces/atomic/secrets/applyset-shop-${first.sid}-revision`);
+    expect(revision.metadata.labels['tycho-guid']).toBe(first.sid);
+
+    // The web Deployment changes (applied first), a new ConfigMap is added, and the Job, applied
+    // after the Deployments, has a field the server refuses.
+    const edited = join(mkdtempSync(join(tmpdir(), 'tychoc-edit-')), 'edited');
+    cpSync(compiled, edited, { recursive: true });
+    writeFileSync(join(edited, 'web-deployment.yaml'), readFileSync(join(compiled, 'web-deployment.yaml'), 'utf8').replace('image: nginx:1.27', 'image: nginx:1.28'));
+    writeFileSync(join(edited, 'extra-configmap.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: extra\n  labels:\n    app.kubernetes.io/part-of: shop\ndata:\n  a: "1"\n');
+    writeFileSync(join(edited, 'migrate-job.yaml'), readFileSync(join(compiled, 'migrate-job.yaml'), 'utf8').replace(/^ {2}backoffLimit:/m, '  backoffLimitt:'));
+    const run = await c.tychoc(['apply', edited, '-n', 'atomic', '-q']);
+    expect(run.code).toBe(6);
+    expect(run.stderr).toMatch(
+      /^tychoc: applying job\.batch\/migrate failed: .*\.spec\.backoffLimitt: field not declared in schema; restored the 1 object\(s\) this attempt changed \(deployment\.apps\/web\); removed the 1 object\(s\) this attempt created\n$/,
+    );
+    const after = await c.api.get('/apis/apps/v1/namespaces/atomic/deployments/web');
+    expect(after.spec.template.spec.containers[0].image).toBe('nginx:1.27');
+    expect(after.spec.template).toEqual(before.spec.template);
+    expect(await c.api.request('GET', '/api/v1/namespaces/atomic/configmaps/extra').then((r) => r.status)).toBe(404);
   });
 
   it('reads standard input with `-`, in the built binary', () => {

@@ -159,7 +159,7 @@ describe('tychoc up, status, scale, modify, down', () => {
     expect(later).toMatchObject({ code: 0, stdout: `system ${a.sid}: deleted 1 object(s) and namespace ${a.namespace}\n` });
     expect(await c.api.request('GET', `/api/v1/namespaces/${a.namespace}`).then((r) => r.status)).toBe(404);
     const downWithVolumes = await c.tychoc(['down', b.sid, '--volumes']);
-    expect(downWithVolumes).toMatchObject({ code: 0, stdout: `system ${b.sid}: deleted 8 object(s) and namespace ${b.namespace}\n` });
+    expect(downWithVolumes).toMatchObject({ code: 0, stdout: `system ${b.sid}: deleted 9 object(s) and namespace ${b.namespace}\n` });
     expect(await c.api.request('GET', `/api/v1/namespaces/${b.namespace}`).then((r) => r.status)).toBe(404);
     expect(await runningPods(c.api, a.namespace, a.sid, 0)).toEqual([]);
   });
@@ -168,7 +168,7 @@ describe('tychoc up, status, scale, modify, down', () => {
     await c.api.create('/api/v1/namespaces/shop/configmaps', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'unrelated' }, data: { a: '1' } });
     const other = await c.json(['up', '-n', 'race', '--sid', (await c.json(['status', '-n', 'race']))[0].sid, '-q'], project);
     const run = await c.tychoc(['down', sid]);
-    expect(run).toMatchObject({ code: 0, stdout: `system ${sid}: deleted 7 object(s); kept persistentvolumeclaim/shop-data (--volumes deletes them)\n` });
+    expect(run).toMatchObject({ code: 0, stdout: `system ${sid}: deleted 8 object(s); kept persistentvolumeclaim/shop-data (--volumes deletes them)\n` });
     // Gone, pods included, when down returns.
     expect(await list(c.api, `/api/v1/pods?labelSelector=tycho-guid%3D${sid}`)).toEqual([]);
     expect(await list(c.api, `/apis/apps/v1/replicasets?labelSelector=tycho-guid%3D${sid}`)).toEqual([]);
@@ -204,7 +204,7 @@ describe('tychoc up, status, scale, modify, down', () => {
     // A user's object in the system's namespace keeps the namespace from being deleted.
     await c.api.create(`/api/v1/namespaces/${up.namespace}/configmaps`, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'mine' } });
     const down = await c.tychoc(['down', up.sid, '--volumes']);
-    expect(down.stdout).toBe(`system ${up.sid}: deleted 8 object(s); kept namespace ${up.namespace}, which still holds configmap/mine\n`);
+    expect(down.stdout).toBe(`system ${up.sid}: deleted 9 object(s); kept namespace ${up.namespace}, which still holds configmap/mine\n`);
     expect((await c.api.get(`/api/v1/namespaces/${up.namespace}/configmaps/mine`)).metadata.name).toBe('mine');
   });
 
@@ -224,7 +224,7 @@ describe('tychoc up, status, scale, modify, down', () => {
   it('down --volumes after a plain down deletes the claims it kept, and only those', async () => {
     await createNamespace(c.api, 'keep');
     const up = await c.json(['up', '-n', 'keep'], project);
-    expect((await c.tychoc(['down', up.sid])).stdout).toBe(`system ${up.sid}: deleted 7 object(s); kept persistentvolumeclaim/shop-data (--volumes deletes them)\n`);
+    expect((await c.tychoc(['down', up.sid])).stdout).toBe(`system ${up.sid}: deleted 8 object(s); kept persistentvolumeclaim/shop-data (--volumes deletes them)\n`);
     expect((await c.tychoc(['down', up.sid])).stdout).toBe(`system ${up.sid}: deleted 0 object(s); kept persistentvolumeclaim/shop-data (--volumes deletes them)\n`);
     expect(await c.tychoc(['down', up.sid, '--volumes'])).toMatchObject({ code: 0, stdout: `system ${up.sid}: deleted 1 object(s)\n` });
     expect(await list(c.api, '/api/v1/namespaces/keep/persistentvolumeclaims')).toEqual([]);

@@ -103,6 +103,12 @@ export function parseSid(value: string): string {
   return value;
 }
 
+/** Parses an argument naming a system: its id, or the name of a project that has one system. */
+export function parseSystem(value: string): string {
+  if (!/^[a-z0-9][a-z0-9_-]{0,62}$/.test(value)) throw new InvalidArgumentError('expected a system id or a project name (see tychoc status)');
+  return value;
+}
+
 /** Left-aligned columns separated by two spaces, as kubectl prints them. */
 export function table(rows: readonly (readonly string[])[]): string {
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { DownResult } from '../executor/delete.js';
-import { clusterCommand, durationOption, parseSid, waiting, withCluster, type ClusterFlags } from './cluster-options.js';
+import { clusterCommand, durationOption, parseSystem, waiting, withCluster, type ClusterFlags } from './cluster-options.js';
 import { ExitCode, type Io } from './io.js';
 
 interface DownFlags extends ClusterFlags {
@@ -8,20 +8,21 @@ interface DownFlags extends ClusterFlags {
   timeout: number;
 }
 
-/** `tychoc down SID...`: delete systems, and nothing else. */
+/** `tychoc down SYSTEM...`: delete systems, and nothing else. */
 export function downCommand(io: Io): Command {
   return clusterCommand(io, 'down')
     .description('delete every object of the given systems (and only those) and wait until they are gone')
-    .argument('<sid...>', 'system ids (see tychoc status)', (v: string, prev: string[] = []) => [...prev, parseSid(v)])
+    .argument('<system...>', 'system ids, or project names with one system each (see tychoc status)', (v: string, prev: string[] = []) => [...prev, parseSystem(v)])
     .option('-n, --namespace <namespace>', 'look for the systems only in this namespace')
     .option('--volumes', 'also delete the systems\' volume claims (default: keep them and their data)')
     .addOption(durationOption('--timeout <duration>', 'how long to wait for the objects to be gone', 120_000))
-    .action(async (sids: string[], flags: DownFlags) => {
+    .action(async (refs: string[], flags: DownFlags) => {
       io.exit(
         await withCluster(io, flags, async (kube) => {
-          const { takeDown } = await import('../executor/delete.js');
+          const [{ takeDown }, { systemId }] = await Promise.all([import('../executor/delete.js'), import('../executor/systems.js')]);
           const results: Record<string, DownResult> = {};
-          for (const sid of sids) {
+          for (const ref of refs) {
+            const sid = await systemId(kube, ref, flags.namespace);
             results[sid] = await takeDown(kube, { sid, namespace: flags.namespace, volumes: !!flags.volumes, timeoutMs: flags.timeout }, waiting(io));
             if (flags.output !== 'json') io.stdout(describe(sid, results[sid]!));
           }

@@ -1,5 +1,5 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { clusterCommand, parseCount, parseSid, waiting, withCluster, type ClusterFlags } from './cluster-options.js';
+import { clusterCommand, parseCount, parseSystem, waiting, withCluster, type ClusterFlags } from './cluster-options.js';
 import { ExitCode, type Io } from './io.js';
 
 interface ModifyFlags extends ClusterFlags {
@@ -31,21 +31,22 @@ const label = (value: string, previous: Record<string, string> = {}) => {
 export function modifyCommand(io: Io): Command {
   return clusterCommand(io, 'modify')
     .description('change CPU, memory, replicas or labels of the services of a running system')
-    .argument('<sid>', 'system id (see tychoc status)', parseSid)
+    .argument('<system>', 'system id, or a project name with one system (see tychoc status)', parseSystem)
     .option('-n, --namespace <namespace>', 'look for the system only in this namespace')
     .option('--service <name>', 'only this compose service (default: every service)')
     .option('--cpu <quantity>', 'CPU request and limit of every container, e.g. 500m', quantity)
     .option('--memory <quantity>', 'memory request and limit of every container, e.g. 512Mi', quantity)
     .option('--replicas <n>', 'number of replicas', parseCount)
     .option('--label <key=value>', 'label on the workload and its pods (repeatable)', label)
-    .action(async (sid: string, flags: ModifyFlags) => {
+    .action(async (ref: string, flags: ModifyFlags) => {
       if (flags.cpu === undefined && flags.memory === undefined && flags.replicas === undefined && flags.label === undefined) {
         io.stderr('tychoc: modify needs at least one of --cpu, --memory, --replicas, --label\n');
         return io.exit(ExitCode.usage);
       }
       io.exit(
         await withCluster(io, flags, async (kube) => {
-          const { withWorkloads, modifyWorkloads } = await import('../executor/modify.js');
+          const [{ withWorkloads, modifyWorkloads }, { systemId }] = await Promise.all([import('../executor/modify.js'), import('../executor/systems.js')]);
+          const sid = await systemId(kube, ref, flags.namespace);
           const changes = { cpu: flags.cpu, memory: flags.memory, replicas: flags.replicas, labels: flags.label };
           const changed = await withWorkloads(kube, sid, flags.service, flags.namespace, (workloads) => modifyWorkloads(kube, workloads, changes), waiting(io));
           if (flags.output === 'json') io.stdout(`${JSON.stringify({ sid, objects: changed })}\n`);

@@ -2,7 +2,9 @@ import { Command, CommanderError } from 'commander';
 import { applyCommand } from './apply-command.js';
 import { compileCommand } from './compile-command.js';
 import { downCommand } from './down-command.js';
+import { logsCommand } from './logs-command.js';
 import { modifyCommand } from './modify-command.js';
+import { restartCommand } from './restart-command.js';
 import { scaleCommand } from './scale-command.js';
 import { statusCommand } from './status-command.js';
 import { upCommand } from './up-command.js';
@@ -23,6 +25,8 @@ export function buildProgram(io: Io, version: string): Command {
   program.addCommand(downCommand(io));
   program.addCommand(scaleCommand(io));
   program.addCommand(modifyCommand(io));
+  program.addCommand(restartCommand(io));
+  program.addCommand(logsCommand(io));
   return program;
 }
 

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { ServiceStatus, SystemStatus } from '../executor/status.js';
-import { age, clusterCommand, exitCodeFor, parseSid, table, withCluster, type ClusterFlags } from './cluster-options.js';
+import { age, clusterCommand, exitCodeFor, parseSystem, table, withCluster, type ClusterFlags } from './cluster-options.js';
 import { ExitCode, type Io } from './io.js';
 
 interface StatusFlags extends ClusterFlags {
@@ -11,13 +11,14 @@ interface StatusFlags extends ClusterFlags {
 export function statusCommand(io: Io): Command {
   return clusterCommand(io, 'status')
     .description('show systems (all visible, or one): replicas, pods, restarts and ports per service')
-    .argument('[sid]', 'only this system', parseSid)
+    .argument('[system]', 'only this system: its id, or its project\'s name', parseSystem)
     .option('-n, --namespace <namespace>', 'only systems in this namespace (default: all namespaces you may list)')
     .option('--terse', 'one line per system')
-    .action(async (sid: string | undefined, flags: StatusFlags) => {
+    .action(async (ref: string | undefined, flags: StatusFlags) => {
       io.exit(
         await withCluster(io, flags, async (kube) => {
-          const { systemStatus } = await import('../executor/status.js');
+          const [{ systemStatus }, { systemId }] = await Promise.all([import('../executor/status.js'), import('../executor/systems.js')]);
+          const sid = ref === undefined ? undefined : await systemId(kube, ref, flags.namespace);
           const systems = await systemStatus(kube, { sid, namespace: flags.namespace });
           if (sid && systems.length === 0) {
             io.stderr(`tychoc: no system with id ${sid}\n`);

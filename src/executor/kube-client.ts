@@ -53,6 +53,62 @@ export class KubeClient {
 
   /** Sends a request and returns the parsed body; an error status becomes an ApiError. */
   async request<T = any>(req: KubeRequest): Promise<{ status: number; body: T }> {
+    const { url, options, payload } = await this.prepare(req);
+    let response;
+    try {
+      response = await this.send(url, options, payload);
+    } catch (e) {
+      // A kept-alive connection the server has just closed: a GET is safe to send again.
+      const code = ((e as ClusterError).cause as { code?: string } | undefined)?.code;
+      if (req.method !== 'GET' || code !== 'ECONNRESET') throw e;
+      response = await this.send(url, options, payload);
+    }
+    const { status, text, json } = response;
+    if (status >= 200 && status < 300) return { status, body: json as T };
+    throw this.failure(req, url, status, text, json);
+  }
+
+  /**
+   * A GET whose text is passed on as it arrives (a followed log), until the server ends it or
+   * `signal` is aborted; the request timeout bounds only the wait for the answer to start.
+   */
+  async stream(req: KubeRequest, onText: (text: string) => void, signal?: AbortSignal): Promise<void> {
+    const { url, options } = await this.prepare(req);
+    const transport = url.protocol === 'https:' ? https : http;
+    await new Promise<void>((resolve, reject) => {
+      const request = transport.request({ ...options, headers: { ...options.headers, accept: '*/*' } }, (res) => {
+        clearTimeout(timer);
+        const status = res.statusCode ?? 0;
+        const chunks: Buffer[] = [];
+        res.setEncoding('utf8');
+        res.on('data', (text: string) => (status === 200 ? onText(text) : chunks.push(Buffer.from(text))));
+        res.on('error', (e) => (signal?.aborted ? resolve() : reject(unreachable(this.server, e))));
+        res.on('end', () => {
+          if (status === 200) return resolve();
+          const text = Buffer.concat(chunks).toString('utf8');
+          let json: any;
+          try {
+            json = JSON.parse(text);
+          } catch {
+            json = undefined;
+          }
+          reject(this.failure(req, url, status, text, json));
+        });
+      });
+      const timer = setTimeout(() => request.destroy(Object.assign(new Error(`no answer within ${this.timeoutMs / 1000}s`), { code: 'ETIMEDOUT' })), this.timeoutMs);
+      const stop = () => request.destroy();
+      signal?.addEventListener('abort', stop, { once: true });
+      request.on('close', () => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', stop);
+        if (signal?.aborted) resolve();
+      });
+      request.on('error', (e) => (signal?.aborted ? resolve() : reject(unreachable(this.server, e))));
+      request.end();
+    });
+  }
+
+  private async prepare(req: KubeRequest): Promise<{ url: URL; options: https.RequestOptions; payload: string | undefined }> {
     const url = new URL(this.server.replace(/\/+$/, '') + req.path);
     for (const [k, v] of Object.entries(req.query ?? {})) if (v !== undefined) url.searchParams.set(k, v);
     const payload = req.body === undefined ? undefined : typeof req.body === 'string' ? req.body : JSON.stringify(req.body);
@@ -72,23 +128,17 @@ export class KubeClient {
     if (payload !== undefined) {
       options.headers = { ...options.headers, 'content-type': req.contentType ?? 'application/json', 'content-length': Buffer.byteLength(payload) };
     }
-    let response;
-    try {
-      response = await this.send(url, options, payload);
-    } catch (e) {
-      // A kept-alive connection the server has just closed: a GET is safe to send again.
-      const code = ((e as ClusterError).cause as { code?: string } | undefined)?.code;
-      if (req.method !== 'GET' || code !== 'ECONNRESET') throw e;
-      response = await this.send(url, options, payload);
-    }
-    const { status, text, json } = response;
-    if (status >= 200 && status < 300) return { status, body: json as T };
+    return { url, options, payload };
+  }
+
+  /** The error for an error status: the server's own message. */
+  private failure(req: KubeRequest, url: URL, status: number, text: string, json: any): ClusterError {
     if (status === 400 && url.protocol === 'http:' && /HTTP request to an HTTPS server/i.test(text)) {
-      throw new ClusterError('unreachable', `${this.server} answers only HTTPS; the kubeconfig's server should be https://${url.host}`);
+      return new ClusterError('unreachable', `${this.server} answers only HTTPS; the kubeconfig's server should be https://${url.host}`);
     }
     let message = typeof json?.message === 'string' ? json.message : text.trim().slice(0, 300) || `HTTP ${status}`;
     if (status === 401) message += " (the cluster does not accept the kubeconfig's credentials)";
-    throw new ApiError(status, json?.reason, message, `${req.method} ${url.pathname}`);
+    return new ApiError(status, json?.reason, message, `${req.method} ${url.pathname}`);
   }
 
   /** GET that returns undefined for 404 instead of throwing. */

@@ -78,3 +78,26 @@ export async function modifyWorkloads(kube: Kube, workloads: readonly Workload[]
   for (const w of workloads) await applyModifications(kube.client, w.type, w.obj, changes);
   return workloads.map((w) => w.ref);
 }
+
+const RESTART_MANAGER = 'tychoc-restart';
+
+/**
+ * Restarts the pods of each workload as `kubectl rollout restart` does: a new
+ * `kubectl.kubernetes.io/restartedAt` annotation on the pod template rolls them. A Job's template
+ * cannot change; its pods run to completion.
+ */
+export async function restartWorkloads(kube: Kube, workloads: readonly Workload[], at = new Date()): Promise<string[]> {
+  for (const w of workloads) {
+    if (w.type.kind === 'Job') throw new ClusterError('invalid', `${w.ref} is a Job, whose pods run once; it cannot be restarted`);
+  }
+  for (const w of workloads) {
+    await kube.client.request({
+      method: 'PATCH',
+      path: resourcePath(w.type, w.obj.metadata.namespace, w.obj.metadata.name),
+      query: { fieldManager: RESTART_MANAGER },
+      body: { spec: { template: { metadata: { annotations: { 'kubectl.kubernetes.io/restartedAt': at.toISOString() } } } } },
+      contentType: 'application/merge-patch+json',
+    });
+  }
+  return workloads.map((w) => w.ref);
+}

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { SID_LABEL, type SystemIdentity } from '../emit/system-labels.js';
 import { APPLYSET_ID_LABEL } from './applyset.js';
 import type { KubeClient, KubeObject } from './kube-client.js';
+import { ClusterError } from './errors.js';
 import { listVisible } from './objects.js';
 import { type RestMapper } from './rest-mapping.js';
 
@@ -40,4 +41,21 @@ export async function findSystems(kube: Kube, filter: { sid?: string; app?: stri
     const labels = p.metadata.labels ?? {};
     return { app: labels['app-name'] ?? '', sid: labels[SID_LABEL] ?? '', username: labels['username'], namespace: p.metadata.namespace ?? '', parent: p };
   });
+}
+
+/**
+ * The id of the system `ref` names: a system id, or a project name with exactly one system (in
+ * `namespace`, or everywhere visible), as docker compose users name what they run.
+ */
+export async function systemId(kube: Kube, ref: string, namespace?: string): Promise<string> {
+  const looksLikeSid = /^[0-9a-f]{12}$/.test(ref);
+  if (looksLikeSid && (await findSystems(kube, { sid: ref, namespace })).length > 0) return ref;
+  const systems = await findSystems(kube, { app: ref, namespace });
+  if (systems.length === 1) return systems[0]!.sid;
+  if (systems.length > 1) {
+    throw new ClusterError('conflict', `project ${ref} has ${systems.length} systems (${systems.map((s) => `${s.sid} in ${s.namespace}`).join(', ')}); name one by its id`);
+  }
+  if (!looksLikeSid) throw new ClusterError('notFound', `no system with id ${ref}, nor a project of that name${namespace ? ` in namespace ${namespace}` : ''}`);
+  // An id of a system that is gone may still have kept claims; the command says what it finds.
+  return ref;
 }

@@ -90,4 +90,22 @@ describe('modify and scale compose', () => {
     expect(now.labels.tier).toBe('data');
     await c.tychoc(['down', sid]);
   });
+
+  it('names a system by its project where that is unambiguous; restart rolls its pods', async () => {
+    const solo = composeProject('name: solo\nservices:\n  web:\n    image: nginx:1.27\n  once:\n    image: busybox:1.36\n    restart: "no"\n');
+    const { sid } = await c.json(['up', '--namespace-per-system'], solo);
+    expect((await c.json(['status', 'solo']))[0].sid).toBe(sid);
+    expect(await c.tychoc(['restart', 'solo'])).toMatchObject({ code: 0, stdout: 'deployment.apps/web restarted\n' });
+    const web = await c.api.get(`/apis/apps/v1/namespaces/solo-${sid}/deployments/web`);
+    expect(Date.parse(web.spec.template.metadata.annotations['kubectl.kubernetes.io/restartedAt'])).toBeGreaterThan(Date.now() - 60_000);
+    expect(await c.tychoc(['restart', 'solo', 'once'])).toMatchObject({ code: 6, stderr: 'tychoc: job.batch/once is a Job, whose pods run once; it cannot be restarted\n' });
+
+    const second = await c.json(['up', '--namespace-per-system'], solo);
+    const ambiguous = await c.tychoc(['scale', 'solo', 'web', '2']);
+    expect(ambiguous.code).toBe(5);
+    expect(ambiguous.stderr).toMatch(/^tychoc: project solo has 2 systems \([0-9a-f]{12} in solo-[0-9a-f]{12}, [0-9a-f]{12} in solo-[0-9a-f]{12}\); name one by its id\n$/);
+    expect((await c.tychoc(['scale', 'solo', 'web', '2', '-n', `solo-${sid}`])).code).toBe(0);
+    expect((await c.tychoc(['down', sid, second.sid])).code).toBe(0);
+    expect(await c.tychoc(['status', 'solo'])).toMatchObject({ code: 7, stderr: 'tychoc: no system with id solo, nor a project of that name\n' });
+  });
 });

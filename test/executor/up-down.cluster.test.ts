@@ -92,7 +92,8 @@ describe('tychoc up, status, scale, modify, down', () => {
     expect(job).toMatchObject({ code: 6, stderr: 'tychoc: job.batch/migrate is a Job, which has no replica count\n' });
     expect((await c.tychoc(['modify', sid])).code).toBe(2);
     expect((await c.tychoc(['modify', sid, '--cpu', 'lots'])).code).toBe(2);
-    expect((await c.tychoc(['scale', 'no-such', 'web', '1'])).code).toBe(2);
+    expect((await c.tychoc(['scale', 'No_Such', 'web', '1'])).code).toBe(2);
+    expect(await c.tychoc(['scale', 'no-such', 'web', '1'])).toMatchObject({ code: 7, stderr: 'tychoc: no system with id no-such, nor a project of that name\n' });
     expect(await c.tychoc(['scale', 'abcdef123456', 'web', '1'])).toMatchObject({ code: 7, stderr: 'tychoc: no system with id abcdef123456\n' });
   });
 

@@ -31,6 +31,12 @@ const CASES: AppCase[] = [
     fixture: 'run-web-db-cache',
     async check(app) {
       expect((await succeeds(() => app.fromClient('busybox wget -qO- http://web/'))).stdout).toContain('Welcome to nginx');
+      // nginx logs the request; every line of every service comes prefixed by its replica.
+      const logs = await app.t.tychoc(['logs', app.sid]);
+      expect(logs.code).toBe(0);
+      expect(logs.stdout).toMatch(/^web-1    \| .*"GET \/ HTTP\/1\.1" 200 /m);
+      expect(logs.stdout).toMatch(/^db-1     \| .*database system is ready to accept connections/m);
+      expect(logs.stdout.split('\n').filter(Boolean).every((l) => /^(cache|db|web)-1 +\| /.test(l))).toBe(true);
       expect((await succeeds(() => app.fromClient('redis-cli -h cache ping'))).stdout).toBe('PONG\n');
       expect((await succeeds(() => app.fromClient("PGPASSWORD=s3cret psql -h db -U postgres -d shop -tAc 'select 1'"))).stdout).toBe('1\n');
     },
@@ -57,6 +63,9 @@ const CASES: AppCase[] = [
     async check(app) {
       const logs = await app.t.kubectl(['logs', '-n', app.ns, 'job/migrate']);
       expect(logs.stdout).toBe('migrated\n');
+      // tychoc logs, by project name, as docker compose logs prints them.
+      expect(await app.t.tychoc(['logs', 'batch', 'migrate'])).toMatchObject({ code: 0, stdout: 'migrate-1  | migrated\n', stderr: '' });
+      expect((await app.t.tychoc(['logs', app.sid, 'migrate', '--no-prefix'])).stdout).toBe('migrated\n');
     },
   },
   {

@@ -14,8 +14,8 @@ describe('what a command loads', () => {
   });
 
   it('a usage error loads none of them either', () => {
-    const run = runWithout(HEAVY, ['scale', 'not-a-sid', 'web', '3']);
-    expect(run.stderr).toMatch(/^error: command-argument value 'not-a-sid' is invalid/);
+    const run = runWithout(HEAVY, ['scale', 'Not A System', 'web', '3']);
+    expect(run.stderr).toMatch(/^error: command-argument value 'Not A System' is invalid/);
     expect(run.status).toBe(2);
   });
 

@@ -143,4 +143,23 @@ describe('a frozen API server', () => {
     expect(await leftOf('frozen', sid!)).toEqual([]);
     expect(await list(c.api, '/apis/coordination.k8s.io/v1/namespaces/frozen/leases')).toEqual([]);
   }, 90_000);
+
+  it('during down and modify: exit 3 within the request timeout; both work again once the server is back', async () => {
+    await createNamespace(c.api, 'paused');
+    const { sid } = await c.json(['up', '-n', 'paused'], project);
+    for (const args of [['modify', sid, '--cpu', '300m'], ['down', sid]]) {
+      let run = { code: -1, stderr: '' } as { code: number; stderr: string };
+      const started = Date.now();
+      await withFrozenApiServer(async () => {
+        run = await c.tychoc([...args, '--request-timeout', '2s']);
+      });
+      expect(run.code, args[0]).toBe(3);
+      expect(run.stderr).toMatch(/^tychoc: cannot reach the API server at .*: timed out\n$/);
+      expect(Date.now() - started).toBeLessThan(15_000);
+    }
+    expect((await c.tychoc(['modify', sid, '--cpu', '300m'])).code).toBe(0);
+    expect((await c.tychoc(['down', sid, '--volumes'])).code).toBe(0);
+    expect(await leftOf('paused', sid)).toEqual([]);
+    expect(await list(c.api, '/apis/coordination.k8s.io/v1/namespaces/paused/leases')).toEqual([]);
+  }, 90_000);
 });

@@ -63,6 +63,20 @@ function formatDuration(ms: number): string {
   return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
 }
 
+/** A command that addresses one running system (`<system>`: its id, or its project's name) and may look for it in one namespace. */
+export function systemCommand(io: Io, name: string, description: string): Command {
+  return clusterCommand(io, name)
+    .description(description)
+    .argument('<system>', 'system id, or a project name with one system (see tychoc status)', parseSystem)
+    .option('-n, --namespace <namespace>', 'look for the system only in this namespace');
+}
+
+/** The id of the system an argument names (see systemId). */
+export async function sidOf(kube: Kube, ref: string, namespace: string | undefined): Promise<string> {
+  const { systemId } = await import('../executor/systems.js');
+  return systemId(kube, ref, namespace);
+}
+
 /** Connects, runs `fn`, and turns a ClusterError into one `tychoc: ...` line and its exit code. */
 export async function withCluster(io: Io, flags: ClusterFlags, fn: (kube: Kube) => Promise<ExitCode>): Promise<ExitCode> {
   let kube: Kube | undefined;

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { DownResult } from '../executor/delete.js';
-import { clusterCommand, durationOption, parseSystem, waiting, withCluster, type ClusterFlags } from './cluster-options.js';
+import { clusterCommand, durationOption, parseSystem, sidOf, waiting, withCluster, type ClusterFlags } from './cluster-options.js';
 import { ExitCode, type Io } from './io.js';
 
 interface DownFlags extends ClusterFlags {
@@ -19,10 +19,10 @@ export function downCommand(io: Io): Command {
     .action(async (refs: string[], flags: DownFlags) => {
       io.exit(
         await withCluster(io, flags, async (kube) => {
-          const [{ takeDown }, { systemId }] = await Promise.all([import('../executor/delete.js'), import('../executor/systems.js')]);
+          const { takeDown } = await import('../executor/delete.js');
           const results: Record<string, DownResult> = {};
           for (const ref of refs) {
-            const sid = await systemId(kube, ref, flags.namespace);
+            const sid = await sidOf(kube, ref, flags.namespace);
             results[sid] = await takeDown(kube, { sid, namespace: flags.namespace, volumes: !!flags.volumes, timeoutMs: flags.timeout }, waiting(io));
             if (flags.output !== 'json') io.stdout(describe(sid, results[sid]!));
           }

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { clusterCommand, parseCount, parseSystem, withCluster, type ClusterFlags } from './cluster-options.js';
+import { parseCount, sidOf, systemCommand, withCluster, type ClusterFlags } from './cluster-options.js';
 import { ExitCode, type Io } from './io.js';
 import { onStopSignals } from './signals.js';
 
@@ -12,11 +12,8 @@ interface LogsFlags extends ClusterFlags {
 
 /** `tychoc logs SYSTEM [SERVICE...]`: the logs of a system's pods, as `docker compose logs` shows them. */
 export function logsCommand(io: Io): Command {
-  return clusterCommand(io, 'logs')
-    .description('print the logs of a system\'s pods (every service, or some), each line prefixed by its replica')
-    .argument('<system>', 'system id, or a project name with one system (see tychoc status)', parseSystem)
+  return systemCommand(io, 'logs', 'print the logs of a system\'s pods (every service, or some), each line prefixed by its replica')
     .argument('[services...]', 'only these compose services')
-    .option('-n, --namespace <namespace>', 'look for the system only in this namespace')
     .option('-f, --follow', 'keep printing lines as they come, until Ctrl-C')
     .option('--tail <lines>', 'only the last lines of each log', parseCount)
     .option('-t, --timestamps', 'show the time of each line')
@@ -24,8 +21,8 @@ export function logsCommand(io: Io): Command {
     .action(async (ref: string, services: string[], flags: LogsFlags) => {
       io.exit(
         await withCluster(io, flags, async (kube) => {
-          const [{ systemLogs }, { systemId }] = await Promise.all([import('../executor/logs.js'), import('../executor/systems.js')]);
-          const sid = await systemId(kube, ref, flags.namespace);
+          const { systemLogs } = await import('../executor/logs.js');
+          const sid = await sidOf(kube, ref, flags.namespace);
           // Ctrl-C is how a followed log ends: the streams close and the command ends normally.
           const stop = new AbortController();
           const restore = flags.follow ? onStopSignals(() => stop.abort()) : () => undefined;

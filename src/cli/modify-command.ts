@@ -1,5 +1,5 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { clusterCommand, parseCount, parseSystem, waiting, withCluster, type ClusterFlags } from './cluster-options.js';
+import { parseCount, sidOf, systemCommand, waiting, withCluster, type ClusterFlags } from './cluster-options.js';
 import { ExitCode, type Io } from './io.js';
 
 interface ModifyFlags extends ClusterFlags {
@@ -27,12 +27,9 @@ const label = (value: string, previous: Record<string, string> = {}) => {
   return { ...previous, [m[1]!]: m[2]! };
 };
 
-/** `tychoc modify SID`: change resources, replicas or labels of a running system's services. */
+/** `tychoc modify SYSTEM`: change resources, replicas or labels of a running system's services. */
 export function modifyCommand(io: Io): Command {
-  return clusterCommand(io, 'modify')
-    .description('change CPU, memory, replicas or labels of the services of a running system')
-    .argument('<system>', 'system id, or a project name with one system (see tychoc status)', parseSystem)
-    .option('-n, --namespace <namespace>', 'look for the system only in this namespace')
+  return systemCommand(io, 'modify', 'change CPU, memory, replicas or labels of the services of a running system')
     .option('--service <name>', 'only this compose service (default: every service)')
     .option('--cpu <quantity>', 'CPU request and limit of every container, e.g. 500m', quantity)
     .option('--memory <quantity>', 'memory request and limit of every container, e.g. 512Mi', quantity)
@@ -45,8 +42,8 @@ export function modifyCommand(io: Io): Command {
       }
       io.exit(
         await withCluster(io, flags, async (kube) => {
-          const [{ withWorkloads, modifyWorkloads }, { systemId }] = await Promise.all([import('../executor/modify.js'), import('../executor/systems.js')]);
-          const sid = await systemId(kube, ref, flags.namespace);
+          const { withWorkloads, modifyWorkloads } = await import('../executor/modify.js');
+          const sid = await sidOf(kube, ref, flags.namespace);
           const changes = { cpu: flags.cpu, memory: flags.memory, replicas: flags.replicas, labels: flags.label };
           const changed = await withWorkloads(kube, sid, flags.service, flags.namespace, (workloads) => modifyWorkloads(kube, workloads, changes), waiting(io));
           if (flags.output === 'json') io.stdout(`${JSON.stringify({ sid, objects: changed })}\n`);

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { ServiceStatus, SystemStatus } from '../executor/status.js';
-import { age, clusterCommand, exitCodeFor, parseSystem, table, withCluster, type ClusterFlags } from './cluster-options.js';
+import { age, clusterCommand, exitCodeFor, parseSystem, sidOf, table, withCluster, type ClusterFlags } from './cluster-options.js';
 import { ExitCode, type Io } from './io.js';
 
 interface StatusFlags extends ClusterFlags {
@@ -17,8 +17,8 @@ export function statusCommand(io: Io): Command {
     .action(async (ref: string | undefined, flags: StatusFlags) => {
       io.exit(
         await withCluster(io, flags, async (kube) => {
-          const [{ systemStatus }, { systemId }] = await Promise.all([import('../executor/status.js'), import('../executor/systems.js')]);
-          const sid = ref === undefined ? undefined : await systemId(kube, ref, flags.namespace);
+          const { systemStatus } = await import('../executor/status.js');
+          const sid = ref === undefined ? undefined : await sidOf(kube, ref, flags.namespace);
           const systems = await systemStatus(kube, { sid, namespace: flags.namespace });
           if (sid && systems.length === 0) {
             io.stderr(`tychoc: no system with id ${sid}\n`);

@@ -60,8 +60,9 @@ export async function serverSideApply(client: KubeClient, target: Target, prior:
     contentType: 'application/apply-patch+yaml',
   });
   if (status === 201 || !prior) return { target, object: body, outcome: 'created' };
-  // A dry run persists nothing, so the resourceVersion cannot tell; the content can.
-  const same = mode.dryRun ? content(body) === content(prior) : body.metadata.resourceVersion === prior.metadata.resourceVersion;
+  // A dry run persists nothing, so the resourceVersion cannot tell; the content can. A controller
+  // that wrote the status between the read and the apply moves the resourceVersion, not the content.
+  const same = (!mode.dryRun && body.metadata.resourceVersion === prior.metadata.resourceVersion) || content(body) === content(prior);
   return { target, object: body, outcome: same ? 'unchanged' : 'configured' };
 }
 

@@ -10,7 +10,22 @@ const schema = JSON.parse(readFileSync(new URL('schemas/compose-spec.json', root
 const ajv = new Ajv2020.default({ allErrors: true, verbose: true, strict: false, code: { source: true, esm: true } });
 let code = standaloneCode.default(ajv, ajv.compile(schema));
 
-// ajv's ESM output still `require`s its runtime helpers, so the module brings its own require.
-const prelude = 'import { createRequire } from "node:module";\nconst require = createRequire(import.meta.url);\n';
+// ajv's deep equality (for uniqueItems) calls an object's own valueOf and toString when they are
+// not Object.prototype's: a compose mapping with a key `toString` would throw. Compose values are
+// plain data, compared here by their own keys and values only.
+const EQUAL = 'require("ajv/dist/runtime/equal").default';
+if (!code.includes(EQUAL)) throw new Error('the generated validator no longer uses ajv/dist/runtime/equal');
+code = code.replace(EQUAL, 'equalData');
+const equalData = `function equalData(a, b) {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return a !== a && b !== b;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const ka = Object.keys(a), kb = Object.keys(b);
+  return ka.length === kb.length && ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && equalData(a[k], b[k]));
+}
+`;
+
+// ajv's ESM output still \`require\`s its runtime helpers, so the module brings its own require.
+const prelude = 'import { createRequire } from "node:module";\nconst require = createRequire(import.meta.url);\n' + equalData;
 mkdirSync(new URL('generated/', root), { recursive: true });
 writeFileSync(new URL('generated/compose-validator.js', root), prelude + code);

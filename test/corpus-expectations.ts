@@ -52,9 +52,11 @@ expect('TYC0503', 'the port comes from a variable that is unset here (`$DB_PORT`
   'kompose-fixtures/etherpad/docker-compose.yml',
   'kompose-fixtures/gitlab/docker-compose.yml',
 ]);
+expect('TYC0504', 'three different volumes are mounted at /var/lib/mysql; docker refuses duplicate mount points too', [
+  'kompose-fixtures/unused/v3/docker-compose-full-example.yaml',
+]);
 expect('TYC0507', 'a service mounts a named volume that is not declared under top-level `volumes`; docker compose rejects it too', [
   'kompose-fixtures/unused/merge-multiple-compose/other-toplevel-base.yml',
-  'kompose-fixtures/unused/v3/docker-compose-full-example.yaml',
   'kompose-fixtures/volume-mounts/named-volume/docker-compose-v3.yml',
   'kompose-fixtures/volume-mounts/named-volume/docker-compose.yml',
 ]);

@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import type { Policy } from '../model/policy.js';
+import { parseSid } from './cluster-options.js';
 import { ExitCode, type Io } from './io.js';
 import { compileProject, withProjectOptions, type ProjectFlags } from './project-options.js';
 
@@ -23,7 +24,7 @@ export function compileCommand(io: Io): Command {
     .option('-o, --output <dir>', 'write one file per object and a kustomization.yaml into DIR')
     .addOption(new Option('--format <format>', 'output format').choices(['yaml', 'json']).default('yaml'))
     .option('-n, --namespace <namespace>', 'namespace for every object')
-    .option('--sid <id>', 'system id label (default: derived from the project name)')
+    .option('--sid <id>', 'system id label (default: derived from the project name)', parseSid)
     .option('--username <name>', 'username label, for systems launched on behalf of a user')
     .addOption(new Option('--bind-mounts <mode>', 'where bind mounts go').choices(['files', 'claim', 'hostPath', 'emptyDir', 'reject']))
     .option('--network-policies', 'emit NetworkPolicies from compose networks')

@@ -1,11 +1,17 @@
 import { readFileSync } from 'node:fs';
-import { Option, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { CompileOptions, CompileResult } from '../compile.js';
 import type { Exposure } from '../model/system.js';
 import type { Io } from './io.js';
 import { renderDiagnostics } from './render.js';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+/** A project name keeps its letters and digits (lowercased), '-' and '_': it needs one letter or digit. */
+const projectName = (value: string) => {
+  if (!/[a-zA-Z0-9]/.test(value)) throw new InvalidArgumentError('a project name needs a letter or digit');
+  return value;
+};
 
 /** Which compose project to load, and how strictly: the flags `compile` and `up` share. */
 export interface ProjectFlags {
@@ -28,8 +34,8 @@ export function withProjectOptions(cmd: Command): Command {
   return cmd
     .argument('[files...]', 'compose files, merged in order (`-` for standard input)')
     .option('-f, --file <file>', 'compose file (repeatable; same as a positional file)', collect)
-    .option('-p, --project-name <name>', 'project name (default: `name:`, COMPOSE_PROJECT_NAME, or the directory)')
-    .addOption(new Option('--name <name>', 'alias of --project-name').hideHelp())
+    .option('-p, --project-name <name>', 'project name (default: `name:`, COMPOSE_PROJECT_NAME, or the directory)', projectName)
+    .addOption(new Option('--name <name>', 'alias of --project-name').argParser(projectName).hideHelp())
     .option('--project-directory <dir>', 'project directory (default: the first file\'s directory)')
     .option('--env-file <file>', 'environment file replacing the project\'s .env (repeatable)', collect)
     .option('--profile <profile>', 'activate a profile (repeatable; default COMPOSE_PROFILES)', collect)

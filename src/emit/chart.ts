@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { escapeKey, escapeKeys } from '../object-keys.js';
 import { App, Chart } from '../../constructs/cdk8s.js';
 import { FileSet } from '../../constructs/file-set.js';
 import { NetworkService } from '../../constructs/network-service.js';
@@ -7,11 +8,14 @@ import { Workload, type WorkloadKind } from '../../constructs/workload.js';
 import type { Diagnostic } from '../diagnostics.js';
 import { Codes } from '../frontend/codes.js';
 import type { Mount, Service, System } from '../model/system.js';
-import { isQualifiedKey, objectLabels, selectorLabels } from './labels.js';
+import { isQualifiedName } from './api-rules.js';
+import { objectLabels, selectorLabels } from './labels.js';
 import { dnsLabel, joinedLabel, portName } from './names.js';
 import { addNetworkPolicies } from './network-policies.js';
 import { podSpec } from './pod.js';
 import { addRoutes } from './routes.js';
+import { guardManifests } from './guard.js';
+import { synthesize, traced } from './trace.js';
 
 export interface EmitOptions {
   readonly namespace?: string;
@@ -23,40 +27,43 @@ export type Manifest = { apiVersion: string; kind: string; metadata: { name: str
 /** Builds the system's constructs in a cdk8s chart and synthesizes them to plain objects. */
 export function emitManifests(system: System, opts: EmitOptions, diagnostics: Diagnostic[]): Manifest[] {
   const chart = new Chart(new App(), system.name, { disableResourceNameHashes: true, ...(opts.namespace ? { namespace: opts.namespace } : {}) });
-  checkNames(system, diagnostics);
+  // Two compose names for one Kubernetes name are reported by name; the guard would repeat them per object.
+  if (!checkNames(system, diagnostics)) return [];
   for (const svc of system.services) addService(chart, system, svc, diagnostics);
   addRoutes(chart, system);
   addNetworkPolicies(chart, system);
   for (const v of system.volumes) {
     if (v.external || !v.claim || !isMounted(system, v.name)) continue;
-    new VolumeClaim(chart, `volume-${v.name}`, {
+    traced(new VolumeClaim(chart, `volume-${v.name}`, {
       name: joinedLabel(system.name, v.name),
       labels: objectLabels(system, dnsLabel(v.name)),
       size: v.claim.size,
       accessMode: v.claim.accessMode,
       ...(v.claim.storageClass ? { storageClass: v.claim.storageClass } : {}),
-    });
+    }), v.pos);
   }
   for (const set of system.projectFiles ?? []) {
-    new FileSet(chart, `files-${set.name}`, {
+    traced(new FileSet(chart, `files-${set.name}`, {
       name: joinedLabel(system.name, set.name),
       labels: objectLabels(system, dnsLabel(set.name)),
-      files: new Map([...set.files].map(([key, f]) => [key, f.content])),
+      files: new Map([...set.files].map(([key, f]) => [escapeKey(key), f.content])),
       secret: false,
-    });
+    }), set.pos);
   }
   for (const [objects, secret] of [[system.configs, false], [system.secrets, true]] as const) {
     for (const o of objects) {
       if (o.external || !o.content) continue;
-      new FileSet(chart, `${secret ? 'secret' : 'config'}-${o.name}`, {
+      traced(new FileSet(chart, `${secret ? 'secret' : 'config'}-${o.name}`, {
         name: joinedLabel(system.name, o.name),
         labels: objectLabels(system, dnsLabel(o.name)),
-        files: new Map([[o.key, o.content]]),
+        files: new Map([[escapeKey(o.key), o.content]]),
         secret,
-      });
+      }), o.pos);
     }
   }
-  return chart.toJson() as Manifest[];
+  const objects = synthesize(chart, system.services[0]!.pos);
+  guardManifests(objects, diagnostics);
+  return objects.map((o) => o.manifest);
 }
 
 function isMounted(system: System, volume: string): boolean {
@@ -71,22 +78,22 @@ function addService(chart: Chart, system: System, svc: Service, diagnostics: Dia
   const selector = selectorLabels(system, name);
   const annotations: Record<string, string> = {};
   for (const a of svc.annotations) {
-    if (isQualifiedKey(a.key)) annotations[a.key] = a.value;
+    if (isQualifiedName(a.key)) annotations[a.key] = a.value;
     else diagnostics.push({ severity: 'warning', code: Codes.unrepresentable, message: `label \`${a.key}\` of service \`${svc.name}\` is not a valid Kubernetes annotation key and is dropped`, pos: a.pos });
   }
   const hash = filesHash(system, svc);
   const podAnnotations: Record<string, string> = hash ? { [FILES_HASH]: hash } : {};
-  new Workload(chart, `workload-${svc.name}`, { name, kind: workloadKind(svc), labels, selector, annotations, podAnnotations, podSpec: podSpec(system, svc) });
+  traced(new Workload(chart, `workload-${svc.name}`, escapeKeys({ name, kind: workloadKind(svc), labels, selector, annotations, podAnnotations, podSpec: podSpec(system, svc) })), svc.pos);
   // Compose resolves every service by name on any port: a Service with the declared ports, or a
   // headless one without ports (the name resolves to the pods) where none are declared.
   const type = svc.ports.length === 0 ? 'Headless' : (svc.exposure ?? 'ClusterIP');
   const ports = svc.ports.map((p) => ({ name: portName(p.protocol, p.target), port: p.target, protocol: p.protocol, ...nodePort(type, p.published) }));
-  new NetworkService(chart, `service-${svc.name}`, { name, labels, selector, ports, type, ...(svc.serviceAnnotations ? { annotations: svc.serviceAnnotations } : {}) });
+  traced(new NetworkService(chart, `service-${svc.name}`, { name, labels, selector, ports, type, ...(svc.serviceAnnotations ? { annotations: svc.serviceAnnotations } : {}) }), svc.pos);
   // Its other names reach the same pods; only the Service of its own name is exposed beyond the cluster.
   const inside = type === 'Headless' ? 'Headless' : 'ClusterIP';
   for (const other of svc.names) {
     const alias = dnsLabel(other.name, true);
-    new NetworkService(chart, `name-${alias}`, { name: alias, labels, selector, ports: ports.map(({ nodePort: _, ...p }) => p), type: inside });
+    traced(new NetworkService(chart, `name-${alias}`, { name: alias, labels, selector, ports: ports.map(({ nodePort: _, ...p }) => p), type: inside }), other.pos);
   }
 }
 
@@ -138,12 +145,14 @@ const NAME_KINDS = { container_name: 'container name', alias: 'network alias', l
  * Every name a service answers to becomes a Service; names that are the same on Kubernetes (or
  * differ only by characters DNS forbids) would send one name to two places.
  */
-function checkNames(system: System, diagnostics: Diagnostic[]): void {
+function checkNames(system: System, diagnostics: Diagnostic[]): boolean {
+  let unique = true;
   const seen = new Map<string, { what: string; service: string }>();
   const claim = (dns: string, what: string, service: string, written: string, pos: Service['pos']) => {
     const prior = seen.get(dns);
     if (prior?.service === service) return;
     if (prior !== undefined) {
+      unique = false;
       diagnostics.push({ severity: 'error', code: Codes.nameCollision, message: `${prior.what} and ${what} both become \`${dns}\` on Kubernetes; rename one`, pos });
       return;
     }
@@ -156,4 +165,5 @@ function checkNames(system: System, diagnostics: Diagnostic[]): void {
   for (const svc of system.services) {
     for (const n of svc.names) claim(dnsLabel(n.name, true), `${NAME_KINDS[n.from]} \`${n.name}\` of service \`${svc.name}\``, svc.name, n.name, n.pos);
   }
+  return unique;
 }

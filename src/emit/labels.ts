@@ -1,5 +1,5 @@
 import type { System } from '../model/system.js';
-import { SID_LABEL } from './system-labels.js';
+import { appLabel, SID_LABEL } from './system-labels.js';
 
 /**
  * The labels that identify one compose service's pods; used as the (immutable) selector. The
@@ -7,18 +7,10 @@ import { SID_LABEL } from './system-labels.js';
  */
 export function selectorLabels(system: System, component: string): Record<string, string> {
   const sid = system.labels[SID_LABEL];
-  return { 'app.kubernetes.io/instance': system.name, 'app.kubernetes.io/name': component, ...(sid ? { [SID_LABEL]: sid } : {}) };
+  return { 'app.kubernetes.io/instance': appLabel(system.name), 'app.kubernetes.io/name': component, ...(sid ? { [SID_LABEL]: sid } : {}) };
 }
 
 /** Kubernetes' recommended labels and the system's own labels for an object of this system. */
 export function objectLabels(system: System, component: string): Record<string, string> {
-  return { ...system.labels, ...selectorLabels(system, component), 'app.kubernetes.io/managed-by': 'tychoc', 'app.kubernetes.io/part-of': system.name };
-}
-
-const QUALIFIED = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
-
-/** Whether a key is a valid Kubernetes label or annotation key (`[prefix/]name`). */
-export function isQualifiedKey(key: string): boolean {
-  const slash = key.indexOf('/');
-  return QUALIFIED.test(key) && (slash < 0 || slash <= 253);
+  return { ...system.labels, ...selectorLabels(system, component), 'app.kubernetes.io/managed-by': 'tychoc', 'app.kubernetes.io/part-of': appLabel(system.name) };
 }

@@ -3,6 +3,7 @@ import { IngressPolicy } from '../../constructs/network-policy.js';
 import type { System } from '../model/system.js';
 import { objectLabels, selectorLabels } from './labels.js';
 import { dnsLabel } from './names.js';
+import { traced } from './trace.js';
 
 const NAME_LABEL = 'app.kubernetes.io/name';
 
@@ -18,12 +19,13 @@ export function addNetworkPolicies(chart: Chart, system: System): void {
     const pods = selectorLabels(system, name);
     // The peers' selector is this system's selector without the service name, which varies.
     const { [NAME_LABEL]: _own, ...systemPods } = pods;
-    new IngressPolicy(chart, `network-policy-${iso.service}`, {
+    const at = system.services.find((s) => s.name === iso.service)!.pos;
+    traced(new IngressPolicy(chart, `network-policy-${iso.service}`, {
       name,
       labels: objectLabels(system, name),
       podSelector: pods,
       peers: { labels: systemPods, key: NAME_LABEL, values: iso.peers.map((p) => dnsLabel(p, true)) },
       openPorts: iso.open,
-    });
+    }), at);
   }
 }

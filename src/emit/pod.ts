@@ -14,8 +14,9 @@ export function podSpec(system: System, svc: Service): K8s.PodSpec {
     restartPolicy,
     securityContext: podSecurityContext(svc.container.security),
     ...(svc.container.security.hostNetwork ? { hostNetwork: true } : {}),
-    ...(svc.container.security.hostPID ? { hostPID: true } : {}),
-    ...(svc.container.security.hostIPC ? { hostIPC: true } : {}),
+    // The L1 classes spell these `hostPid` and `hostIpc` (and drop `hostPID` silently).
+    ...(svc.container.security.hostPID ? ({ hostPid: true } satisfies Partial<K8s.PodSpec>) : {}),
+    ...(svc.container.security.hostIPC ? ({ hostIpc: true } satisfies Partial<K8s.PodSpec>) : {}),
     containers: [container(svc, mounts)],
     ...(volumes.length > 0 ? { volumes } : {}),
     ...(svc.hostname ? { hostname: dnsLabel(svc.hostname) } : {}),

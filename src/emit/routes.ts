@@ -3,6 +3,7 @@ import { PathRoute } from '../../constructs/route.js';
 import type { System } from '../model/system.js';
 import { objectLabels } from './labels.js';
 import { dnsLabel } from './names.js';
+import { traced } from './trace.js';
 
 /**
  * An Ingress or HTTPRoute per proxied service, when the policy asks for one of those;
@@ -12,7 +13,7 @@ export function addRoutes(chart: Chart, system: System): void {
   for (const route of system.routes ?? []) {
     if (route.via === 'ambassador') continue;
     const name = dnsLabel(route.service, true);
-    new PathRoute(chart, `route-${route.service}`, {
+    traced(new PathRoute(chart, `route-${route.service}`, {
       name,
       labels: objectLabels(system, name),
       kind: route.via === 'ingress' ? 'Ingress' : 'HTTPRoute',
@@ -21,6 +22,6 @@ export function addRoutes(chart: Chart, system: System): void {
       service: name,
       port: route.port,
       ...(route.gateway ? { gateway: route.gateway } : {}),
-    });
+    }), route.pos);
   }
 }

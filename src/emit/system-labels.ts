@@ -12,11 +12,16 @@ export interface SystemIdentity {
 /** The label carrying the system id; `down`, `status` and prune select on it. */
 export const SID_LABEL = 'tycho-guid';
 
+/** The `app-name` label's value: the project name, cut to a label value's 63 characters. */
+export function appLabel(app: string): string {
+  return app.slice(0, 63).replace(/[-_]+$/, '');
+}
+
 /** The labels every object of a system carries. */
 export function systemLabels(id: SystemIdentity): Record<string, string> {
   return {
     executor: 'tycho',
-    'app-name': id.app.slice(0, 63),
+    'app-name': appLabel(id.app),
     name: `${id.app}-${id.sid}`.slice(0, 63).replace(/[-_.]+$/, ''),
     [SID_LABEL]: id.sid,
     ...(id.username ? { username: id.username } : {}),

@@ -1,5 +1,5 @@
 import type { Manifest } from '../emit/chart.js';
-import { labelSystem, SID_LABEL, systemLabels, type SystemIdentity } from '../emit/system-labels.js';
+import { appLabel, labelSystem, SID_LABEL, systemLabels, type SystemIdentity } from '../emit/system-labels.js';
 import { resolveTargets, serverSideApply, type Applied, type ApplyMode, type Outcome, type Target } from './apply.js';
 import { applySetId, PART_OF_LABEL, parentGroupKinds, parentObject, systemBaseName } from './applyset.js';
 import { ApiError, ApplyError, ClusterError, asClusterError, interruption } from './errors.js';
@@ -149,7 +149,7 @@ async function resolveSystem(kube: Kube, opts: DeployOptions): Promise<{ id: Sys
   }
   const [system] = found;
   if (system) {
-    if (system.app !== opts.app.slice(0, 63)) throw new ClusterError('conflict', `system ${system.sid} runs project ${system.app}, not ${opts.app}`);
+    if (system.app !== appLabel(opts.app)) throw new ClusterError('conflict', `system ${system.sid} runs project ${system.app}, not ${opts.app}`);
     return { id: { app: opts.app, sid: system.sid, username: opts.username ?? system.username }, namespace: system.namespace, isNew: false };
   }
   const id = { app: opts.app, sid: opts.newSid ?? newSid(), username: opts.username };

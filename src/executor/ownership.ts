@@ -1,4 +1,4 @@
-import { SID_LABEL, type SystemIdentity } from '../emit/system-labels.js';
+import { appLabel, SID_LABEL, type SystemIdentity } from '../emit/system-labels.js';
 import type { Target } from './apply.js';
 import { ClusterError } from './errors.js';
 import type { KubeClient, KubeObject } from './kube-client.js';
@@ -30,7 +30,7 @@ export async function checkOwnership(client: KubeClient, targets: readonly Targe
     const labels = obj.metadata.labels ?? {};
     const owner = labels[SID_LABEL];
     if (owner === id.sid) return;
-    if (owner === undefined && t.type.kind === 'PersistentVolumeClaim' && labels['executor'] === 'tycho' && labels['app-name'] === id.app.slice(0, 63)) {
+    if (owner === undefined && t.type.kind === 'PersistentVolumeClaim' && labels['executor'] === 'tycho' && labels['app-name'] === appLabel(id.app)) {
       adopted.push(t.ref);
       return;
     }

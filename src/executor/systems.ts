@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { SID_LABEL, type SystemIdentity } from '../emit/system-labels.js';
+import { appLabel, SID_LABEL, type SystemIdentity } from '../emit/system-labels.js';
 import { APPLYSET_ID_LABEL } from './applyset.js';
 import type { KubeClient, KubeObject } from './kube-client.js';
 import { ClusterError } from './errors.js';
@@ -35,7 +35,7 @@ export function systemSelector(sid?: string): string {
 export async function findSystems(kube: Kube, filter: { sid?: string; app?: string; namespace?: string }): Promise<SystemRef[]> {
   const configMaps = await kube.mapper.forKind('v1', 'ConfigMap');
   let selector = `${systemSelector(filter.sid)},${APPLYSET_ID_LABEL}`;
-  if (filter.app) selector += `,app-name=${filter.app.slice(0, 63)}`;
+  if (filter.app) selector += `,app-name=${appLabel(filter.app)}`;
   const parents = await listVisible(kube.client, configMaps, selector, filter.namespace, kube.defaultNamespace);
   return parents.map((p) => {
     const labels = p.metadata.labels ?? {};

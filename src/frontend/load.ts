@@ -1,5 +1,5 @@
 import { basename, dirname, relative, resolve } from 'node:path';
-import type { Diagnostic } from '../diagnostics.js';
+import type { Diagnostic, SourcePos } from '../diagnostics.js';
 import { Codes } from './codes.js';
 import { CANDIDATES, discoverComposeFiles } from './discover.js';
 import { loadProjectEnv, type ProjectEnv } from './environment.js';
@@ -59,9 +59,16 @@ export function loadProject(opts: LoadOptions, diagnostics: Diagnostic[]): Loade
   }
   const profiles = opts.profiles ?? splitList(env.lookup('COMPOSE_PROFILES')?.value, ',');
   const nameNode = child(root, 'name');
-  const name = normalizeProjectName(
-    opts.projectName ?? env.lookup('COMPOSE_PROJECT_NAME')?.value ?? (nameNode?.kind === 'scalar' ? String(nameNode.value) : basename(dir)),
-  );
+  const fromEnv = env.lookup('COMPOSE_PROJECT_NAME');
+  const written = opts.projectName ?? fromEnv?.value ?? (nameNode?.kind === 'scalar' ? String(nameNode.value) : basename(dir));
+  const name = normalizeProjectName(written);
+  if (name === '') {
+    // Where the name came from: the `name:` line or a .env line; a flag or the directory has no line.
+    const pos = opts.projectName === undefined ? (fromEnv?.pos ?? (nameNode && !fromEnv ? nameNode.pos : undefined)) : undefined;
+    const message = `project name ${JSON.stringify(written)} keeps no letter or digit once made a compose project name (lowercase letters, digits, '-' and '_', starting with a letter or digit)`;
+    diagnostics.push({ severity: 'error', code: Codes.invalidValue, message, pos: pos ?? { file: files[0] === '-' ? '<stdin>' : files[0]!, line: 1, col: 1 } });
+    return undefined;
+  }
   const selected = applyProfiles(root, profiles);
   if (!checkServicesSelected(root, selected, profiles, diagnostics)) return undefined;
   return { name, dir, files, root: selected, env };
@@ -83,11 +90,14 @@ function checkServicesSelected(all: PMap, selected: PMap, profiles: readonly str
   return false;
 }
 
-/** Each file through its own stages, then includes and extends, merged in order. */
-function loadFiles(files: readonly string[], dir: string, env: ProjectEnv, opts: LoadOptions, diagnostics: Diagnostic[], including: readonly string[]): PMap | undefined {
+/**
+ * Each file through its own stages, then includes and extends, merged in order; `namedAt` is the
+ * `include` entry that named the files, where a missing one is reported.
+ */
+function loadFiles(files: readonly string[], dir: string, env: ProjectEnv, opts: LoadOptions, diagnostics: Diagnostic[], including: readonly string[], namedAt?: SourcePos): PMap | undefined {
   let merged: PMap | undefined;
   for (const file of files) {
-    const text = file === '-' ? (opts.readStdin?.() ?? '') : readText(file, diagnostics, undefined, 'compose file');
+    const text = file === '-' ? (opts.readStdin?.() ?? '') : readText(file, diagnostics, namedAt, namedAt ? 'included compose file' : 'compose file');
     if (text === undefined) continue;
     const display = file === '-' ? '<stdin>' : file;
     const loaded = loadComposeFile(text, display, env.lookup, dir, diagnostics);
@@ -99,7 +109,7 @@ function loadFiles(files: readonly string[], dir: string, env: ProjectEnv, opts:
         return undefined;
       }
       const incEnv = loadProjectEnv(opts.env, incDir, incEnvFiles, diagnostics);
-      return loadFiles(incFiles, incDir, incEnv, opts, diagnostics, [...including, file]);
+      return loadFiles(incFiles, incDir, incEnv, opts, diagnostics, [...including, file], at.pos);
     }, diagnostics);
     const resolved = resolveExtends(withIncludes, display, (other, from) => {
       const otherText = readText(other, diagnostics, from.pos, 'extended compose file');
@@ -110,10 +120,10 @@ function loadFiles(files: readonly string[], dir: string, env: ProjectEnv, opts:
   return merged && dropResets(merged);
 }
 
+/** COMPOSE_FILE's files, or discovery when it names none (unset, empty or only separators). */
 function defaultFiles(cwd: string, env: ProjectEnv): string[] {
-  const fromEnv = env.lookup('COMPOSE_FILE')?.value;
-  if (fromEnv) return splitList(fromEnv, env.lookup('COMPOSE_PATH_SEPARATOR')?.value ?? ':').map((f) => resolve(cwd, f));
-  return discoverComposeFiles(cwd);
+  const fromEnv = splitList(env.lookup('COMPOSE_FILE')?.value, env.lookup('COMPOSE_PATH_SEPARATOR')?.value || ':');
+  return fromEnv.length > 0 ? fromEnv.map((f) => resolve(cwd, f)) : discoverComposeFiles(cwd);
 }
 
 function splitList(value: string | undefined, sep: string): string[] {

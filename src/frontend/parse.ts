@@ -1,16 +1,17 @@
 import {
-  LineCounter,
   isAlias,
   isMap,
   isScalar,
   isSeq,
-  parseDocument,
+  visit,
+  type Alias,
   type Document,
   type Node as YamlNode,
 } from 'yaml';
 import type { Diagnostic, SourcePos } from '../diagnostics.js';
 import { Codes } from './codes.js';
 import type { MergeTag, PEntry, PMap, PNode } from './tree.js';
+import { MAX_DEPTH, readYamlDocument } from './yaml-document.js';
 
 /** Expanded nodes allowed per source node before aliases count as a "billion laughs" attack. */
 const ALIAS_EXPANSION_FACTOR = 100;
@@ -21,41 +22,45 @@ export interface ParsedFile {
   readonly diagnostics: Diagnostic[];
 }
 
-class AliasBudgetExceeded extends Error {
-  constructor(readonly pos: SourcePos) {
-    super('alias budget exceeded');
+/** A limit the converter hit: alias expansion or, through aliases, nesting depth. */
+class ConversionRefused extends Error {
+  constructor(readonly diagnostic: Diagnostic) {
+    super(diagnostic.message);
   }
 }
 
 /** Parses one compose file into a positioned tree; syntax problems become diagnostics. */
 export function parseCompose(text: string, file: string): ParsedFile {
   const diagnostics: Diagnostic[] = [];
-  const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc, merge: true, uniqueKeys: true, prettyErrors: false });
-  const posAt = (offset: number): SourcePos => ({ file, ...lc.linePos(offset) });
+  const read = readYamlDocument(text);
+  // The end of input (where an unclosed collection is reported) is shown at the end of the last
+  // line with text, not on a line past the file's end.
+  const end = text.trimEnd().length;
+  const posAt = (offset: number): SourcePos => ({ file, ...read.lines.linePos(Math.min(offset, end)) });
+  if ('tooDeepAt' in read) {
+    diagnostics.push({ severity: 'error', code: Codes.yamlSyntax, message: `collections nest deeper than ${MAX_DEPTH} levels`, pos: posAt(read.tooDeepAt) });
+    return { diagnostics };
+  }
+  const doc = read.doc;
 
   for (const e of doc.errors) {
     const code = e.code === 'DUPLICATE_KEY' ? Codes.duplicateKey : Codes.yamlSyntax;
     const message = e.code === 'DUPLICATE_KEY' ? duplicateKeyMessage(text, e.pos[0]) : yamlMessage(e.message);
-    diagnostics.push({ severity: 'error', code, message, pos: posAt(e.pos[0]) });
+    const offset = e.pos[0] >= end ? (openedAt(e.message, read.unclosed) ?? e.pos[0]) : e.pos[0];
+    diagnostics.push({ severity: 'error', code, message, pos: posAt(offset) });
   }
   if (diagnostics.length > 0) return { diagnostics };
 
   // A file of comments alone adds nothing, as in docker compose; a set of files that adds up to
   // nothing is reported by the loader.
   if (doc.contents === null) return { root: { kind: 'map', entries: new Map(), pos: { file, line: 1, col: 1 } }, diagnostics };
-  const converter = new Converter(doc, posAt, diagnostics, countNodes(doc.contents));
+  const converter = new Converter(anchorTargets(doc), posAt, diagnostics, countNodes(doc.contents));
   let root: PNode;
   try {
     root = converter.convert(doc.contents);
   } catch (e) {
-    if (!(e instanceof AliasBudgetExceeded)) throw e;
-    diagnostics.push({
-      severity: 'error',
-      code: Codes.aliasBomb,
-      message: `alias expansion exceeds ${converter.budget} nodes; the document expands exponentially ("billion laughs")`,
-      pos: e.pos,
-    });
+    if (!(e instanceof ConversionRefused)) throw e;
+    diagnostics.push(e.diagnostic);
     return { diagnostics };
   }
   if (root.kind !== 'map') {
@@ -63,6 +68,17 @@ export function parseCompose(text: string, file: string): ParsedFile {
     return { diagnostics };
   }
   return { root, diagnostics };
+}
+
+const OPENERS: Record<string, string> = { ']': '[', '}': '{', '"quote': '"', "'quote": "'" };
+
+/**
+ * An error at the end of input about a quote or bracket never closed is shown where it opened
+ * ("Missing closing "quote", "… must … end with a ]").
+ */
+function openedAt(message: string, unclosed: ReadonlyMap<string, number>): number | undefined {
+  const closer = /(\]|\}|"quote|'quote)$/.exec(yamlMessage(message))?.[1];
+  return closer ? unclosed.get(OPENERS[closer]!) : undefined;
 }
 
 function describe(node: PNode): string {
@@ -88,15 +104,37 @@ function countNodes(node: unknown): number {
   return 1;
 }
 
+/**
+ * Each alias's target: the last node anchored with its name before it, found in one walk (the
+ * yaml package's own resolve walks the whole document per alias, quadratic in big files).
+ */
+function anchorTargets(doc: Document): Map<Alias, YamlNode> {
+  const latest = new Map<string, YamlNode>();
+  const targets = new Map<Alias, YamlNode>();
+  visit(doc, {
+    Node: (_key, node) => {
+      if (isAlias(node)) {
+        const target = latest.get(node.source);
+        if (target) targets.set(node, target);
+      } else if (node.anchor) latest.set(node.anchor, node);
+    },
+  });
+  return targets;
+}
+
 /** Turns yaml's document nodes into PNodes, expanding aliases and `<<` merges within a budget. */
 class Converter {
   readonly budget: number;
   private expanded = 0;
+  /** Collections open on the current path; aliases can nest deeper than the text does. */
+  private depth = 0;
+  /** The outermost alias being expanded, where nesting too deep is reported. */
+  private aliasAt?: SourcePos;
   /** Alias targets being expanded on the current path, to refuse recursive aliases. */
   private readonly expanding = new Set<unknown>();
 
   constructor(
-    private readonly doc: Document,
+    private readonly targets: Map<Alias, YamlNode>,
     private readonly posAt: (offset: number) => SourcePos,
     private readonly diagnostics: Diagnostic[],
     sourceNodes: number,
@@ -105,24 +143,38 @@ class Converter {
   }
 
   convert(node: unknown): PNode {
-    if (++this.expanded > this.budget) throw new AliasBudgetExceeded(this.posOf(node));
+    if (++this.expanded > this.budget) {
+      const message = `alias expansion exceeds ${this.budget} nodes; the document expands exponentially ("billion laughs")`;
+      throw new ConversionRefused({ severity: 'error', code: Codes.aliasBomb, message, pos: this.posOf(node) });
+    }
     if (isAlias(node)) {
-      const target = node.resolve(this.doc);
-      // The yaml package resolves an alias without an earlier anchor to nothing; YAML (and compose) reject it.
+      const target = this.targets.get(node);
+      // An alias without an earlier anchor is an error in YAML (and compose).
       if (!target) return this.aliasError(node, `alias \`*${node.source}\` refers to no anchor defined before it`);
       // `a: &x [*x]` would expand forever (a stack overflow long before the budget runs out).
       if (this.expanding.has(target)) return this.aliasError(node, `alias \`*${node.source}\` refers to a node that contains it`);
+      const outer = this.aliasAt;
       this.expanding.add(target);
+      this.aliasAt = outer ?? this.posOf(node);
       try {
         return this.convert(target);
       } finally {
         this.expanding.delete(target);
+        this.aliasAt = outer;
       }
     }
     const pos = this.posOf(node);
     const tag = this.mergeTag(node, pos);
-    if (isMap(node)) return this.convertMap(node.items, pos, tag);
-    if (isSeq(node)) return { kind: 'seq', items: node.items.map((i) => this.convert(i)), pos, tag };
+    if (isMap(node) || isSeq(node)) {
+      if (++this.depth > MAX_DEPTH) {
+        throw new ConversionRefused({ severity: 'error', code: Codes.yamlSyntax, message: `aliases nest collections deeper than ${MAX_DEPTH} levels`, pos: this.aliasAt ?? pos });
+      }
+      try {
+        return isMap(node) ? this.convertMap(node.items, pos, tag) : { kind: 'seq', items: node.items.map((i) => this.convert(i)), pos, tag };
+      } finally {
+        this.depth--;
+      }
+    }
     if (isScalar(node)) {
       const value = node.value;
       const plain = typeof value === 'bigint' ? Number(value) : value;

@@ -5,7 +5,10 @@ import { Codes } from './codes.js';
 
 const REASONS: Record<string, string> = { ENOENT: 'no such file', EISDIR: 'is a directory', EACCES: 'permission denied' };
 
-/** Reads a file's bytes, turning any failure into a diagnostic at `pos` (the line that named it). */
+/**
+ * Reads a file's bytes, turning any failure into a diagnostic at `pos` (the line that named it);
+ * a file named on the command line has no such line, and the message names it instead.
+ */
 export function readBytes(file: string, diagnostics: Diagnostic[], pos?: SourcePos, what = 'file'): Buffer | undefined {
   try {
     return readFileSync(file);
@@ -14,8 +17,8 @@ export function readBytes(file: string, diagnostics: Diagnostic[], pos?: SourceP
     diagnostics.push({
       severity: 'error',
       code: Codes.unreadableFile,
-      message: `cannot read ${what}${pos ? ` ${shownFrom(file, pos)}` : ''}: ${REASONS[code] ?? (e as Error).message}`,
-      pos: pos ?? { file, line: 1, col: 1 },
+      message: `cannot read ${what} ${pos ? shownFrom(file, pos) : file}: ${REASONS[code] ?? (e as Error).message}`,
+      pos,
     });
     return undefined;
   }

@@ -1,4 +1,5 @@
 import type { SourcePos } from '../diagnostics.js';
+import { setOwn } from '../object-keys.js';
 
 /**
  * The positioned document tree every front-end stage works on: YAML nodes reduced to
@@ -53,7 +54,7 @@ export function toPlain(node: PNode): unknown {
       return node.items.map(toPlain);
     case 'map': {
       const out: Record<string, unknown> = {};
-      for (const [k, e] of node.entries) out[k] = toPlain(e.value);
+      for (const [k, e] of node.entries) setOwn(out, k, toPlain(e.value));
       return out;
     }
   }

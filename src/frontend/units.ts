@@ -5,7 +5,7 @@ const DURATION_PART = /(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h)/g;
 
 /** Seconds in a Go-style duration (`1m30s`, `500ms`, `2h`), or undefined if malformed. */
 export function parseDuration(text: string | number): number | undefined {
-  if (typeof text === 'number') return text;
+  if (typeof text === 'number') return text >= 0 ? text : undefined;
   const s = text.trim();
   if (/^\d+(\.\d+)?$/.test(s)) return Number(s);
   const parts = [...s.matchAll(DURATION_PART)];
@@ -20,7 +20,7 @@ export function parseDuration(text: string | number): number | undefined {
  * fractions of a byte are truncated, as docker does.
  */
 export function parseBytes(text: string | number): number | undefined {
-  if (typeof text === 'number') return text;
+  if (typeof text === 'number') return text >= 0 ? Math.trunc(text) : undefined;
   const m = /^(\d+(?:\.\d*)?|\.\d+) ?(?:([kmgtp])(?:i?b)?|b)?$/i.exec(text.trim());
   if (!m) return undefined;
   const power = ' kmgtp'.indexOf((m[2] || ' ').toLowerCase());

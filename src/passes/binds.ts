@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { basename, isAbsolute, normalize, relative } from 'node:path/posix';
-import { joinedLabel } from '../emit/names.js';
+import { dataKey, joinedLabel } from '../emit/names.js';
 import { Codes } from '../frontend/codes.js';
 import { isVariablesFile } from '../frontend/normalize/project-files.js';
 import type { BindMount, BindSource, Mount, ProjectFile, ProjectFileSet, Service, Volume } from '../model/system.js';
@@ -142,9 +142,9 @@ class FileSets {
   }
 }
 
-/** A ConfigMap key for a file's path: its characters where allowed (`[-._a-zA-Z0-9]`), `_` for others, unique. */
+/** A ConfigMap key for a file's path, unique in its set. */
 function uniqueKey(path: string, taken: ReadonlyMap<string, unknown>): string {
-  const base = path.replace(/[^-._a-zA-Z0-9]/g, '_').replace(/^\.{1,2}$/, '_').slice(0, 240) || 'file';
+  const base = dataKey(path.slice(0, 240));
   let key = base;
   for (let n = 2; taken.has(key); n++) key = `${base}-${n}`;
   return key;

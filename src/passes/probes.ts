@@ -1,4 +1,5 @@
 import type { Healthcheck, ProbeAction, Probes, Service } from '../model/system.js';
+import { INT32_MAX } from '../emit/api-rules.js';
 import { mapServices, type Pass } from './pass.js';
 
 /** Docker's healthcheck defaults, used where the compose file leaves a timing out. */
@@ -31,6 +32,7 @@ function probesFor(svc: Service): Probes | undefined {
   return {
     action,
     timing: { periodSeconds, timeoutSeconds: seconds(hc?.timeoutSeconds, DEFAULTS.timeout), failureThreshold },
-    ...(hc?.startPeriodSeconds ? { startupFailureThreshold: Math.ceil(hc.startPeriodSeconds / periodSeconds) + failureThreshold } : {}),
+    // Capped where Kubernetes' int32 ends: a start period of 68 years is as good as unlimited.
+    ...(hc?.startPeriodSeconds ? { startupFailureThreshold: Math.min(INT32_MAX, Math.ceil(hc.startPeriodSeconds / periodSeconds) + failureThreshold) } : {}),
   };
 }

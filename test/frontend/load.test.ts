@@ -190,7 +190,8 @@ describe('loadProject: explicit files and COMPOSE_FILE', () => {
     const dir = project({});
     const result = load({ cwd: dir, files: ['nope.yaml'] });
     expect(result.project).toBeUndefined();
-    expect(problems(result, dir)).toEqual(['TYC0104 cannot read compose file: no such file @nope.yaml:1:1']);
+    // Named on the command line, the file has no line to point at; the message names it.
+    expect(problems(result, dir)).toEqual([`TYC0104 cannot read compose file ${path.join(dir, 'nope.yaml')}: no such file`]);
   });
 
   it('errors in any file stop the load', () => {
@@ -291,7 +292,7 @@ describe('loadProject: .env, --env-file and the process environment', () => {
     const dir = project({ 'compose.yaml': compose });
     const result = load({ cwd: dir, envFiles: ['nope.env'] });
     expect(result.project).toBeUndefined();
-    expect(problems(result, dir)).toContain('TYC0104 cannot read env file: no such file @nope.env:1:1');
+    expect(problems(result, dir)).toContain(`TYC0104 cannot read env file ${path.join(dir, 'nope.env')}: no such file`);
   });
 
   it('an unset variable is a warning and becomes empty', () => {
@@ -581,7 +582,7 @@ describe('loadProject: include', () => {
     [
       'a missing file (TYC0104)',
       { 'compose.yaml': 'include:\n  - nope.yaml\nservices:\n  a:\n    image: a\n' },
-      ['TYC0104 cannot read compose file: no such file @nope.yaml:1:1'],
+      ['TYC0104 cannot read included compose file ./nope.yaml: no such file @compose.yaml:2:5'],
     ],
   ])('%s', (_name, files, expected) => {
     const dir = project(files);

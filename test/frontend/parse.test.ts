@@ -134,10 +134,11 @@ describe('parseCompose: scalars', () => {
 
 describe('parseCompose: YAML syntax errors (TYC0101)', () => {
   it.each([
-    ['a: [1, 2\n', 'Flow sequence in block collection must be sufficiently indented and end with a ]', '2:1'],
+    // Never closed: shown at the bracket, not past the end of the file.
+    ['a: [1, 2\n', 'Flow sequence in block collection must be sufficiently indented and end with a ]', '1:4'],
     ['a: b: c\n', 'Nested mappings are not allowed in compact mappings', '1:4'],
     ['a:\n\t- x\n', 'Tabs are not allowed as indentation', '2:1'],
-    ['---\na: 1\n---\nb: 2\n', 'Source contains multiple documents; please use YAML.parseAllDocuments()', '3:1'],
+    ['---\na: 1\n---\nb: 2\n', 'a compose file holds one YAML document; this one starts another', '3:1'],
   ])('%j', (text, message, position) => {
     const result = parseCompose(text, FILE);
     expect(result.root).toBeUndefined();

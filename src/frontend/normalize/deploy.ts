@@ -2,7 +2,7 @@ import type { KeyValue, Resources, Workload } from '../../model/system.js';
 import { Codes } from '../codes.js';
 import { asMap } from '../merge.js';
 import { child, type PNode } from '../tree.js';
-import { bytes, entries, report, strings, text, type NormalizeContext } from './reader.js';
+import { bytes, count, entries, report, strings, text, type NormalizeContext } from './reader.js';
 
 /** The workload kind: `deploy.mode: global`, `restart: "no"`/`on-failure`, or replicas. */
 export function normalizeWorkload(svc: PNode, ctx: NormalizeContext): Workload {
@@ -11,16 +11,19 @@ export function normalizeWorkload(svc: PNode, ctx: NormalizeContext): Workload {
   const restart = text(child(svc, 'restart')) ?? text(child(child(deploy, 'restart_policy'), 'condition'));
   if (restart === 'no' || restart === 'none') return { type: 'job', restart: 'never' };
   if (restart?.startsWith('on-failure')) {
-    const retries = Number(restart.split(':')[1] ?? text(child(child(deploy, 'restart_policy'), 'max_attempts')));
-    return { type: 'job', restart: 'on-failure', ...(Number.isInteger(retries) ? { maxRetries: retries } : {}) };
+    // `on-failure:N` in `restart`, or `max_attempts` in deploy's restart policy.
+    const [, written] = restart.split(':');
+    const attempts = written !== undefined ? count(scalarAt(written, child(svc, 'restart')!), 'the number of restarts in `on-failure:N`', ctx) : count(child(child(deploy, 'restart_policy'), 'max_attempts'), '`max_attempts`', ctx);
+    return { type: 'job', restart: 'on-failure', ...(attempts !== undefined ? { maxRetries: attempts } : {}) };
   }
   const replicasNode = child(deploy, 'replicas') ?? child(svc, 'scale');
-  const replicas = replicasNode ? Number(text(replicasNode)) : 1;
-  if (!Number.isInteger(replicas) || replicas < 0) {
-    report(ctx, Codes.invalidValue, `replicas must be a whole number, not ${JSON.stringify(text(replicasNode))}`, replicasNode!);
-    return { type: 'replicated', replicas: 1 };
-  }
-  return { type: 'replicated', replicas };
+  const replicas = count(replicasNode, replicasNode === child(svc, 'scale') ? '`scale`' : '`deploy.replicas`', ctx);
+  return { type: 'replicated', replicas: replicas ?? 1 };
+}
+
+/** A part of a scalar's text, positioned at the scalar. */
+function scalarAt(value: string, at: PNode): PNode {
+  return { kind: 'scalar', value, pos: at.pos };
 }
 
 /** `deploy.resources` limits and reservations (and the legacy `cpus`/`mem_limit` keys). */

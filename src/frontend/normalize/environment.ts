@@ -1,10 +1,12 @@
+import { isEnvName } from '../../emit/api-rules.js';
 import type { EnvVar } from '../../model/system.js';
+import { Codes } from '../codes.js';
 import { parseDotenv } from '../dotenv.js';
 import type { Lookup } from '../interpolate.js';
 import { asMap } from '../merge.js';
 import { readText } from '../read.js';
 import { child, type PNode } from '../tree.js';
-import { entries, flag, text, type NormalizeContext } from './reader.js';
+import { entries, flag, report, text, type NormalizeContext } from './reader.js';
 
 /**
  * The container environment: `env_file`s in order, then `environment` on top. A bare name
@@ -31,7 +33,11 @@ export function normalizeEnvironment(svc: PNode, lookup: Lookup, ctx: NormalizeC
     const origins = inherited?.pos ? [inherited.pos] : value.kind === 'scalar' ? value.origins : undefined;
     vars.set(name, { name, value: own ?? inherited!.value, pos: keyPos, ...(origins ? { origins } : {}) });
   }
-  return [...vars.values()];
+  return [...vars.values()].filter((v) => {
+    if (isEnvName(v.name)) return true;
+    report(ctx, Codes.invalidValue, `environment variable name ${JSON.stringify(v.name)} is empty or holds '=' or a character that is not printable ASCII, which Kubernetes refuses`, v.pos);
+    return false;
+  });
 }
 
 function envFiles(node: PNode | undefined): { path: string; required: boolean; at: PNode }[] {

@@ -1,6 +1,6 @@
 import type { Healthcheck } from '../../model/system.js';
 import { child, type PNode } from '../tree.js';
-import { duration, flag, strings, text, type NormalizeContext } from './reader.js';
+import { count, duration, flag, strings, text, type NormalizeContext } from './reader.js';
 
 /** `healthcheck` as an exec command and timings; undefined when absent or disabled. */
 export function normalizeHealthcheck(svc: PNode, ctx: NormalizeContext): Healthcheck | undefined {
@@ -17,13 +17,13 @@ export function normalizeHealthcheck(svc: PNode, ctx: NormalizeContext): Healthc
     const shell = text(test);
     command = shell ? ['/bin/sh', '-c', shell] : undefined;
   }
-  const retries = text(child(hc, 'retries'));
+  const retries = count(child(hc, 'retries'), '`retries`', ctx);
   return {
     ...(command ? { command } : {}),
     intervalSeconds: duration(hc, 'interval', ctx),
     timeoutSeconds: duration(hc, 'timeout', ctx),
     startPeriodSeconds: duration(hc, 'start_period', ctx),
-    ...(retries !== undefined ? { retries: Number(retries) } : {}),
+    ...(retries !== undefined ? { retries } : {}),
     pos: hc.pos,
   };
 }

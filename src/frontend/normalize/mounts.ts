@@ -1,4 +1,4 @@
-import { isAbsolute, relative } from 'node:path';
+import { isAbsolute, posix, relative } from 'node:path';
 import type { BindMount, FileMount, Mount } from '../../model/system.js';
 import { Codes } from '../codes.js';
 import { child, type PNode } from '../tree.js';
@@ -17,7 +17,31 @@ export function normalizeMounts(svc: PNode, ctx: NormalizeContext): Mount[] {
     mounts.push({ type: 'tmpfs', target, sizeBytes: size ? parseBytes(size.slice(5)) : undefined, pos: child(svc, 'tmpfs')!.pos });
   }
   mounts.push(...fileMounts(child(svc, 'configs'), 'config', ctx), ...fileMounts(child(svc, 'secrets'), 'secret', ctx));
-  return mounts;
+  return distinctTargets(mounts, ctx);
+}
+
+/**
+ * One mount per container path, which must be absolute (as docker requires): the same mount
+ * listed twice counts once; two different ones at one path are an error.
+ */
+function distinctTargets(mounts: readonly Mount[], ctx: NormalizeContext): Mount[] {
+  const byTarget = new Map<string, Mount>();
+  const withoutPos = ({ pos: _, ...m }: Mount) => JSON.stringify(m);
+  return mounts.filter((m) => {
+    if (!m.target.startsWith('/')) {
+      report(ctx, Codes.invalidVolume, `mount target ${JSON.stringify(m.target)} must be an absolute path in the container`, m.pos);
+      return false;
+    }
+    const path = posix.normalize(m.target).replace(/(.)\/$/, '$1');
+    const first = byTarget.get(path);
+    if (!first) {
+      byTarget.set(path, m);
+      return true;
+    }
+    if (withoutPos(first) === withoutPos(m)) warn(ctx, Codes.ineffectiveSetting, `\`${m.target}\` is mounted the same way twice; once is enough`, m.pos);
+    else report(ctx, Codes.invalidVolume, `\`${m.target}\` is already a mount target (line ${first.pos.line}); a path holds one mount`, m.pos);
+    return false;
+  });
 }
 
 function readVolume(item: PNode, ctx: NormalizeContext): Mount[] {

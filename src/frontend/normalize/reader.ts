@@ -1,4 +1,5 @@
 import type { Diagnostic, SourcePos } from '../../diagnostics.js';
+import { INT32_MAX } from '../../emit/api-rules.js';
 import { Codes } from '../codes.js';
 import { child, type PMap, type PNode } from '../tree.js';
 import { parseBytes, parseDuration } from '../units.js';
@@ -38,29 +39,47 @@ export function isMap(node: PNode | undefined): node is PMap {
   return node?.kind === 'map';
 }
 
-/** A duration field in seconds; a malformed one is reported and treated as absent. */
+/** Sizes stay exact numbers (8 PiB); Kubernetes' own limit, int64, is further. */
+const BYTES_MAX = Number.MAX_SAFE_INTEGER;
+
+/** A duration field in seconds; a malformed one, or one past int32 seconds, is reported and treated as absent. */
 export function duration(map: PNode | undefined, key: string, ctx: NormalizeContext): number | undefined {
-  return measured(map, key, ctx, parseDuration, Codes.invalidDuration, 'a duration such as 30s or 1m30s');
+  return measured(map, key, ctx, parseDuration, { code: Codes.invalidDuration, expected: 'a duration such as 30s or 1m30s', max: INT32_MAX, unit: 's' });
 }
 
-/** A byte-size field in bytes; a malformed one is reported and treated as absent. */
+/** A byte-size field in bytes; a malformed one, or one past 8 PiB, is reported and treated as absent. */
 export function bytes(map: PNode | undefined, key: string, ctx: NormalizeContext): number | undefined {
-  return measured(map, key, ctx, parseBytes, Codes.invalidByteSize, 'a size such as 512m or 2g');
+  return measured(map, key, ctx, parseBytes, { code: Codes.invalidByteSize, expected: 'a size such as 512m or 2g', max: BYTES_MAX, unit: ' bytes' });
 }
 
-function measured(
-  map: PNode | undefined,
-  key: string,
-  ctx: NormalizeContext,
-  parse: (v: string | number) => number | undefined,
-  code: string,
-  expected: string,
-): number | undefined {
+/**
+ * A count (replicas, retries) as a whole number in [min, INT32_MAX]; anything else is reported at
+ * the node and gives undefined. A string of digits counts, as interpolation yields strings.
+ */
+export function count(node: PNode | undefined, what: string, ctx: NormalizeContext, min = 0): number | undefined {
+  const value = text(node);
+  if (value === undefined) return undefined;
+  const n = /^\s*[-+]?\d+(\.0*)?\s*$/.test(value) ? Number(value) : NaN;
+  if (Number.isInteger(n) && n >= min && n <= INT32_MAX) return n;
+  report(ctx, Codes.invalidValue, `${what} must be a whole number from ${min} to ${INT32_MAX}, not ${JSON.stringify(node!.kind === 'scalar' ? node!.value : value)}`, node!);
+  return undefined;
+}
+
+interface Measure {
+  readonly code: string;
+  readonly expected: string;
+  /** The most Kubernetes can hold, in the unit parsed. */
+  readonly max: number;
+  readonly unit: string;
+}
+
+function measured(map: PNode | undefined, key: string, ctx: NormalizeContext, parse: (v: string | number) => number | undefined, m: Measure): number | undefined {
   const node = child(map, key);
   if (node?.kind !== 'scalar' || node.value === null || typeof node.value === 'boolean') return undefined;
   const value = parse(node.value);
-  if (value === undefined) report(ctx, code, `\`${key}\` must be ${expected}, not ${JSON.stringify(node.value)}`, node);
-  return value;
+  if (value === undefined) report(ctx, m.code, `\`${key}\` must be ${m.expected}, not ${JSON.stringify(node.value)}`, node);
+  else if (value > m.max) report(ctx, m.code, `\`${key}\` is ${JSON.stringify(node.value)}, more than Kubernetes can hold (${m.max}${m.unit})`, node);
+  return value !== undefined && value <= m.max ? value : undefined;
 }
 
 /** Reports an error at a node. */

@@ -1,4 +1,5 @@
 import { basename } from 'node:path';
+import { dataKey } from '../../emit/names.js';
 import type { FileObject, KeyValue, Network, Volume } from '../../model/system.js';
 import { Codes } from '../codes.js';
 import type { Lookup } from '../interpolate.js';
@@ -36,20 +37,20 @@ export function normalizeFileObjects(root: PMap, section: 'configs' | 'secrets',
   return entries(child(root, section)).flatMap(([name, def, pos]): FileObject[] => {
     const external = flag(child(def, 'external'));
     const common = { name, external, externalName: text(child(def, 'name')), pos };
-    if (external) return [{ ...common, key: name }];
+    if (external) return [{ ...common, key: dataKey(name) }];
     const file = text(child(def, 'file'));
     if (file !== undefined) {
       // Kept even when unreadable, so that services using it are not reported again.
       const content = readBytes(file, ctx.diagnostics, child(def, 'file')!.pos, `${section.slice(0, -1)} \`${name}\` file`);
-      return [{ ...common, key: basename(file), ...(content ? { content } : {}) }];
+      return [{ ...common, key: dataKey(basename(file)), ...(content ? { content } : {}) }];
     }
     const content = text(child(def, 'content'));
-    if (content !== undefined) return [{ ...common, key: name, content: Buffer.from(content) }];
+    if (content !== undefined) return [{ ...common, key: dataKey(name), content: Buffer.from(content) }];
     const variable = text(child(def, 'environment'));
     if (variable !== undefined) {
       const value = lookup(variable);
       if (!value) report(ctx, Codes.undefinedReference, `${section.slice(0, -1)} \`${name}\` reads variable \`${variable}\`, which is not set`, child(def, 'environment')!);
-      return [{ ...common, key: name, ...(value ? { content: Buffer.from(value.value) } : {}) }];
+      return [{ ...common, key: dataKey(name), ...(value ? { content: Buffer.from(value.value) } : {}) }];
     }
     report(ctx, Codes.missingKey, `${section.slice(0, -1)} \`${name}\` needs \`file\`, \`content\`, \`environment\` or \`external\``, def);
     return [];

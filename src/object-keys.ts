@@ -22,13 +22,25 @@ export function unescapeKeys<T>(value: T): T {
 
 /** Sets an own property, even one named `__proto__`, which plain assignment would not. */
 export function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
-  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  else target[key] = value;
 }
 
+/** The value with fn applied to every key; parts where no key changes are shared, not copied. */
 function rename(value: unknown, fn: (key: string) => string): unknown {
-  if (Array.isArray(value)) return value.map((v) => rename(v, fn));
+  if (Array.isArray(value)) {
+    let out: unknown[] | undefined;
+    value.forEach((v, i) => {
+      const r = rename(v, fn);
+      if (r !== v) (out ??= value.slice())[i] = r;
+    });
+    return out ?? value;
+  }
   if (value === null || typeof value !== 'object' || Object.getPrototypeOf(value) !== Object.prototype) return value;
+  const entries = Object.entries(value);
+  const renamed = entries.map(([k, v]) => [fn(k), rename(v, fn)] as const);
+  if (renamed.every(([k, v], i) => k === entries[i]![0] && v === entries[i]![1])) return value;
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) setOwn(out, fn(k), rename(v, fn));
+  for (const [k, v] of renamed) setOwn(out, k, v);
   return out;
 }

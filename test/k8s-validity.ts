@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { Manifest } from '../src/emit/chart.js';
+import { packagePath } from '../src/package-path.js';
 
 /**
  * Whether an object is valid Kubernetes 1.33: its OpenAPI schema (schemas/kubernetes-1.33.json,
@@ -8,7 +9,7 @@ import type { Manifest } from '../src/emit/chart.js';
  * apiserver's rules that the schema does not carry. Written apart from the compiler's own guard
  * (src/emit/guard.ts), so that each checks the other.
  */
-const vendored = JSON.parse(readFileSync(new URL('../schemas/kubernetes-1.33.json', import.meta.url), 'utf8')) as { definitions: Record<string, Schema> };
+const vendored = JSON.parse(readFileSync(packagePath('schemas', 'kubernetes-1.33.json'), 'utf8')) as { definitions: Record<string, Schema> };
 type Schema = Record<string, unknown>;
 
 /** Unknown fields are errors (kubectl and server-side apply's `fieldValidation=Strict`). */

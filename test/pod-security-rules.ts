@@ -4,6 +4,9 @@
  * user-namespaced and Windows pods are left out, so the checks are, if anything, stricter than
  * admission.
  */
+import { dnsLabel } from '../src/emit/names.js';
+import type { EmittedObjects } from './emitted-objects.js';
+
 type Json = Record<string, any>;
 
 /** A pod, or a controller's pod template. */
@@ -85,4 +88,29 @@ export function podsOf(m: Json): PodLike[] {
   if (m['kind'] === 'Pod') return [m as PodLike];
   if (m['kind'] === 'CronJob') return [m['spec'].jobTemplate.spec.template];
   return m['spec']?.template?.spec ? [m['spec'].template] : [];
+}
+
+/**
+ * Every pod meets the baseline Pod Security Standard unless the compile warned (TYC0702) that the
+ * compose file asked for more; a pod the compiler made non-root meets the restricted one whole
+ * (never half of it); and every warning is borne out by the pod.
+ */
+export function profileMismatches(runs: readonly EmittedObjects[], profile: 'baseline' | 'restricted' = 'baseline'): string[] {
+  return runs.flatMap((run) => {
+    // TYC0702 messages name the compose service; its controller carries the DNS form of that name.
+    const warned = new Set(run.diagnostics.filter((d) => d.startsWith('TYC0702 ')).map((d) => dnsLabel(/service `([^`]+)`/.exec(d)![1]!, true)));
+    return run.manifests.flatMap((m) =>
+      podsOf(m).flatMap((pod) => {
+        const where = `${run.name}: ${m.kind} ${m.metadata.name}`;
+        const baseline = baselineViolations(pod);
+        const restricted = restrictedViolations(pod);
+        const nonRoot = pod.spec['securityContext']?.runAsNonRoot === true;
+        const broken = profile === 'restricted' ? restricted : baseline;
+        if (broken.length > 0 && !warned.has(m.metadata.name)) return [`${where} breaks ${profile} (${broken.join(', ')}) without a TYC0702 warning`];
+        if (broken.length === 0 && warned.has(m.metadata.name)) return [`${where} was warned about (TYC0702) but meets ${profile}`];
+        if (nonRoot && restricted.length > 0 && !warned.has(m.metadata.name)) return [`${where} runs non-root but breaks restricted: ${restricted.join(', ')}`];
+        return [];
+      }),
+    );
+  });
 }

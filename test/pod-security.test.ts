@@ -1,36 +1,10 @@
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Manifest } from '../src/emit/chart.js';
-import { dnsLabel } from '../src/emit/names.js';
 import type { PolicyOverrides } from '../src/model/policy.js';
 import { corpusDir } from './corpus-files.js';
 import { corpusObjects, fixtureObjects, type EmittedObjects } from './emitted-objects.js';
-import { baselineViolations, podsOf, restrictedViolations, type PodLike } from './pod-security-rules.js';
-
-/**
- * Every pod meets the baseline Pod Security Standard unless the compile warned (TYC0702) that the
- * compose file asked for more; a pod the compiler made non-root meets the restricted one whole
- * (never half of it); and every warning is borne out by the pod.
- */
-function mismatches(runs: readonly EmittedObjects[], profile: 'baseline' | 'restricted' = 'baseline'): string[] {
-  return runs.flatMap((run) => {
-    // TYC0702 messages name the compose service; its controller carries the DNS form of that name.
-    const warned = new Set(run.diagnostics.filter((d) => d.startsWith('TYC0702 ')).map((d) => dnsLabel(/service `([^`]+)`/.exec(d)![1]!, true)));
-    return run.manifests.flatMap((m) =>
-      podsOf(m).flatMap((pod) => {
-        const where = `${run.name}: ${m.kind} ${m.metadata.name}`;
-        const baseline = baselineViolations(pod);
-        const restricted = restrictedViolations(pod);
-        const nonRoot = pod.spec['securityContext']?.runAsNonRoot === true;
-        const broken = profile === 'restricted' ? restricted : baseline;
-        if (broken.length > 0 && !warned.has(m.metadata.name)) return [`${where} breaks ${profile} (${broken.join(', ')}) without a TYC0702 warning`];
-        if (broken.length === 0 && warned.has(m.metadata.name)) return [`${where} was warned about (TYC0702) but meets ${profile}`];
-        if (nonRoot && restricted.length > 0 && !warned.has(m.metadata.name)) return [`${where} runs non-root but breaks restricted: ${restricted.join(', ')}`];
-        return [];
-      }),
-    );
-  });
-}
+import { baselineViolations, podsOf, profileMismatches as mismatches, restrictedViolations, type PodLike } from './pod-security-rules.js';
 
 /** A policy that allows everything it can, so the corpus shows every TYC0702 case. */
 const PERMISSIVE: PolicyOverrides = {

@@ -76,6 +76,10 @@ describe('no exception out of compile()', () => {
     ]);
   });
 
+  it('a project named constructor compiles', () => {
+    expect(compiles({ 'compose.yaml': `name: constructor\n${web('')}` }).objects.map((m) => m.kind)).toContain('Deployment');
+  });
+
   it('a service named __proto__ is validated like any other', () => {
     expect(build({ 'compose.yaml': 'services:\n  __proto__: false\n  web:\n    image: nginx\n' }).lines).toEqual([
       'compose.yaml:2:3 error TYC0302 `services.__proto__` must be a mapping, not boolean false',
@@ -87,6 +91,17 @@ describe('positions', () => {
   it('COMPOSE_FILE naming no file falls back to the compose file in the directory', () => {
     const out = compiles({ 'compose.yaml': web(''), '.env': 'COMPOSE_FILE=:\n' });
     expect(out.objects.map((m) => m.kind)).toContain('Deployment');
+  });
+
+  it('a file COMPOSE_FILE names in .env that does not exist is reported at that line', () => {
+    expect(build({ 'compose.yaml': web(''), '.env': 'A=1\nCOMPOSE_FILE=nope.yaml\n' }).lines).toEqual([
+      '.env:2:1 error TYC0104 cannot read COMPOSE_FILE entry ./nope.yaml: no such file',
+    ]);
+  });
+
+  it('an error after a multi-line plain scalar is on its own line', () => {
+    const lines = build({ 'compose.yaml': '- services\nweb: nginx\n  and more\n  and more\nimage: "nginx\n' }).lines;
+    expect(lines.find((l) => l.includes('quote'))).toMatch(/^compose\.yaml:5:8 /);
   });
 
   it('a quote never closed is shown where it opens, not past the end of the file', () => {

@@ -26,7 +26,7 @@ export type Manifest = { apiVersion: string; kind: string; metadata: { name: str
 
 /** Builds the system's constructs in a cdk8s chart and synthesizes them to plain objects. */
 export function emitManifests(system: System, opts: EmitOptions, diagnostics: Diagnostic[]): Manifest[] {
-  const chart = new Chart(new App(), system.name, { disableResourceNameHashes: true, ...(opts.namespace ? { namespace: opts.namespace } : {}) });
+  const chart = new Chart(new App(), 'system', { disableResourceNameHashes: true, ...(opts.namespace ? { namespace: opts.namespace } : {}) });
   // Two compose names for one Kubernetes name are reported by name; the guard would repeat them per object.
   if (!checkNames(system, diagnostics)) return [];
   for (const svc of system.services) addService(chart, system, svc, diagnostics);

@@ -38,7 +38,9 @@ export interface LoadedProject {
 export function loadProject(opts: LoadOptions, diagnostics: Diagnostic[]): LoadedProject | undefined {
   const firstGuess = opts.projectDirectory ?? (opts.files[0] && opts.files[0] !== '-' ? dirname(resolve(opts.cwd, opts.files[0])) : opts.cwd);
   let env = loadProjectEnv(opts.env, resolve(opts.cwd, firstGuess), opts.envFiles?.map((f) => resolve(opts.cwd, f)), diagnostics);
-  const files = opts.files.length > 0 ? opts.files.map((f) => (f === '-' ? f : resolve(opts.cwd, f))) : defaultFiles(opts.cwd, env);
+  // Files COMPOSE_FILE names in a .env file are reported at its line when missing.
+  const named = opts.files.length > 0 ? undefined : composeFileVariable(opts.cwd, env);
+  const files = opts.files.length > 0 ? opts.files.map((f) => (f === '-' ? f : resolve(opts.cwd, f))) : (named?.files ?? discoverComposeFiles(opts.cwd));
   if (files.length === 0) {
     diagnostics.push({
       severity: 'error',
@@ -50,7 +52,7 @@ export function loadProject(opts: LoadOptions, diagnostics: Diagnostic[]): Loade
   const dir = resolve(opts.cwd, opts.projectDirectory ?? (files[0] === '-' ? opts.cwd : dirname(files[0]!)));
   if (dir !== resolve(opts.cwd, firstGuess)) env = loadProjectEnv(opts.env, dir, opts.envFiles?.map((f) => resolve(opts.cwd, f)), diagnostics);
 
-  const root = loadFiles(files, dir, env, opts, diagnostics, []);
+  const root = loadFiles(files, dir, env, opts, diagnostics, [], named?.pos && { pos: named.pos, what: 'COMPOSE_FILE entry' });
   if (!root || diagnostics.some((d) => d.severity === 'error')) return undefined;
   if (root.entries.size === 0) {
     const message = files.length === 1 ? 'the compose file is empty' : `the compose files are empty (${files.length} files)`;
@@ -90,14 +92,17 @@ function checkServicesSelected(all: PMap, selected: PMap, profiles: readonly str
   return false;
 }
 
-/**
- * Each file through its own stages, then includes and extends, merged in order; `namedAt` is the
- * `include` entry that named the files, where a missing one is reported.
- */
-function loadFiles(files: readonly string[], dir: string, env: ProjectEnv, opts: LoadOptions, diagnostics: Diagnostic[], including: readonly string[], namedAt?: SourcePos): PMap | undefined {
+/** The line that named a set of files (an `include` entry, a COMPOSE_FILE line), where a missing one is reported. */
+interface NamedAt {
+  readonly pos: SourcePos;
+  readonly what: string;
+}
+
+/** Each file through its own stages, then includes and extends, merged in order. */
+function loadFiles(files: readonly string[], dir: string, env: ProjectEnv, opts: LoadOptions, diagnostics: Diagnostic[], including: readonly string[], namedAt?: NamedAt): PMap | undefined {
   let merged: PMap | undefined;
   for (const file of files) {
-    const text = file === '-' ? (opts.readStdin?.() ?? '') : readText(file, diagnostics, namedAt, namedAt ? 'included compose file' : 'compose file');
+    const text = file === '-' ? (opts.readStdin?.() ?? '') : readText(file, diagnostics, namedAt?.pos, namedAt?.what ?? 'compose file');
     if (text === undefined) continue;
     const display = file === '-' ? '<stdin>' : file;
     const loaded = loadComposeFile(text, display, env.lookup, dir, diagnostics);
@@ -109,7 +114,7 @@ function loadFiles(files: readonly string[], dir: string, env: ProjectEnv, opts:
         return undefined;
       }
       const incEnv = loadProjectEnv(opts.env, incDir, incEnvFiles, diagnostics);
-      return loadFiles(incFiles, incDir, incEnv, opts, diagnostics, [...including, file], at.pos);
+      return loadFiles(incFiles, incDir, incEnv, opts, diagnostics, [...including, file], { pos: at.pos, what: 'included compose file' });
     }, diagnostics);
     const resolved = resolveExtends(withIncludes, display, (other, from) => {
       const otherText = readText(other, diagnostics, from.pos, 'extended compose file');
@@ -120,10 +125,11 @@ function loadFiles(files: readonly string[], dir: string, env: ProjectEnv, opts:
   return merged && dropResets(merged);
 }
 
-/** COMPOSE_FILE's files, or discovery when it names none (unset, empty or only separators). */
-function defaultFiles(cwd: string, env: ProjectEnv): string[] {
-  const fromEnv = splitList(env.lookup('COMPOSE_FILE')?.value, env.lookup('COMPOSE_PATH_SEPARATOR')?.value || ':');
-  return fromEnv.length > 0 ? fromEnv.map((f) => resolve(cwd, f)) : discoverComposeFiles(cwd);
+/** COMPOSE_FILE's files and the line that set it; undefined when it names none (unset, empty or only separators). */
+function composeFileVariable(cwd: string, env: ProjectEnv): { files: string[]; pos?: SourcePos } | undefined {
+  const variable = env.lookup('COMPOSE_FILE');
+  const files = splitList(variable?.value, env.lookup('COMPOSE_PATH_SEPARATOR')?.value || ':');
+  return files.length > 0 ? { files: files.map((f) => resolve(cwd, f)), ...(variable?.pos ? { pos: variable.pos } : {}) } : undefined;
 }
 
 function splitList(value: string | undefined, sep: string): string[] {

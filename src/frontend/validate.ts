@@ -27,7 +27,8 @@ function selectErrors(errors: readonly ErrorObject[]): ErrorObject[] {
   for (const group of byPath.values()) {
     const unknown = group.filter((e) => e.keyword === 'additionalProperties');
     const pick = unknown.length > 0 ? unknown : group.filter((e) => e.keyword === 'required');
-    if (pick.length > 0) out.push(...dedupe(pick));
+    const constraints = pick.length > 0 ? pick : ofMatchingType(group);
+    if (constraints.length > 0) out.push(...dedupe(constraints));
     else out.push(mergeTypeErrors(group));
   }
   return out;
@@ -39,6 +40,16 @@ function dedupe(errors: ErrorObject[]): ErrorObject[] {
     const k = `${e.keyword}:${JSON.stringify(e.params)}`;
     return !seen.has(k) && seen.add(k) !== undefined;
   });
+}
+
+/**
+ * Failures from the branches whose type the value has (`uniqueItems` on the list branch of
+ * list_or_dict): they say what is wrong with it, where the other branches' type errors do not.
+ */
+function ofMatchingType(group: readonly ErrorObject[]): ErrorObject[] {
+  const branch = (e: ErrorObject) => e.schemaPath.slice(0, e.schemaPath.lastIndexOf('/'));
+  const wrongType = new Set(group.filter((e) => e.keyword === 'type').map(branch));
+  return group.filter((e) => e.keyword !== 'type' && !wrongType.has(branch(e)));
 }
 
 /** `type` failures on the same value from several branches become one "must be a or b". */
@@ -94,6 +105,13 @@ function toDiagnostic(root: PMap, e: ErrorObject): Diagnostic {
       const want = [e.params['type'] as string | string[]].flat().map((t) => TYPE_WORDS[t] ?? t).join(' or ');
       const got = at ? describeValue(toPlain(at.node)) : 'nothing';
       return { severity: 'error', code: Codes.wrongType, message: `\`${dottedPath(path)}\` must be ${want}, not ${got}`, pos };
+    }
+    case 'uniqueItems': {
+      // ajv's two ways of comparing name the pair in either order.
+      const [first, second] = [e.params['i'] as number, e.params['j'] as number].sort((a, b) => a - b);
+      const later = nodeAt(root, [...path, String(second)]);
+      const item = later ? JSON.stringify(toPlain(later.node)) : 'an item';
+      return { severity: 'error', code: Codes.invalidValue, message: `\`${dottedPath(path)}\` lists ${item} twice (items ${first} and ${second})`, pos: later?.node.pos ?? pos };
     }
     default:
       return { severity: 'error', code: Codes.invalidValue, message: `\`${dottedPath(path)}\` ${e.message ?? 'is invalid'}`, pos };

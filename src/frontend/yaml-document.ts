@@ -1,4 +1,4 @@
-import { Composer, LineCounter, Parser, YAMLParseError, type CST, type Document } from 'yaml';
+import { Composer, isScalar, Parser, visit, YAMLParseError, type CST, type Document } from 'yaml';
 
 /** Nesting allowed in a compose file; real ones stay under 10, and deeper trees would overflow the stack. */
 export const MAX_DEPTH = 128;
@@ -6,11 +6,11 @@ export const MAX_DEPTH = 128;
 export type YamlRead =
   | {
       readonly doc: Document;
-      readonly lines: LineCounter;
+      readonly lines: Lines;
       /** Opening quotes and brackets the text leaves open (`"`, `'`, `[`, `{`), each kind's last one. */
       readonly unclosed: ReadonlyMap<string, number>;
     }
-  | { readonly tooDeepAt: number; readonly lines: LineCounter };
+  | { readonly tooDeepAt: number; readonly lines: Lines };
 
 /**
  * Parses YAML text into one document, refusing nesting beyond MAX_DEPTH before the recursive
@@ -18,11 +18,13 @@ export type YamlRead =
  * stack, so the same input would be reported differently from run to run.
  */
 export function readYamlDocument(text: string): YamlRead {
-  const lines = new LineCounter();
-  const tokens = [...new Parser(lines.addNewLine).parse(text)];
+  const lines = new Lines(text);
+  const tokens = [...new Parser().parse(text)];
   const { tooDeepAt, unclosed } = walk(tokens);
   if (tooDeepAt !== undefined) return { tooDeepAt, lines };
-  const composer = new Composer({ merge: true, uniqueKeys: true, prettyErrors: false });
+  // Keys written twice are found below, in one pass: the composer's own check compares each key
+  // with every earlier one, quadratic in a file of thousands of services.
+  const composer = new Composer({ merge: true, uniqueKeys: false, prettyErrors: false });
   let doc: Document | undefined;
   for (const next of composer.compose(tokens, true, text.length)) {
     if (!doc) doc = next;
@@ -31,7 +33,50 @@ export function readYamlDocument(text: string): YamlRead {
       break;
     }
   }
+  const duplicates = duplicateKeys(doc!);
+  if (duplicates.length > 0) doc!.errors = [...doc!.errors, ...duplicates].sort((a, b) => a.pos[0] - b.pos[0]);
   return { doc: doc!, lines, unclosed };
+}
+
+/** Keys equal to an earlier key of their mapping (scalars by value, as the composer compares them). */
+function duplicateKeys(doc: Document): YAMLParseError[] {
+  const errors: YAMLParseError[] = [];
+  visit(doc, {
+    Map: (_key, map) => {
+      const seen = new Set<unknown>();
+      for (const { key } of map.items) {
+        const value = isScalar(key) ? key.value : key;
+        const at = (key as { range?: [number, number] } | null)?.range?.[0];
+        if (seen.has(value) && at !== undefined) errors.push(new YAMLParseError([at, at + 1], 'DUPLICATE_KEY', 'Map keys must be unique'));
+        seen.add(value);
+      }
+    },
+  });
+  return errors;
+}
+
+/**
+ * Line and column of an offset, from the text's own line breaks: the parser's line counter
+ * misses those inside a plain scalar it could not place, and every later error lands a line short.
+ */
+export class Lines {
+  private readonly starts = [0];
+
+  constructor(text: string) {
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) this.starts.push(i + 1);
+  }
+
+  /** 1-based line and column. */
+  linePos(offset: number): { line: number; col: number } {
+    let low = 0;
+    let high = this.starts.length - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if (this.starts[mid]! <= offset) low = mid;
+      else high = mid - 1;
+    }
+    return { line: low + 1, col: offset - this.starts[low]! + 1 };
+  }
 }
 
 /**

@@ -89,6 +89,10 @@ describe('validateCompose: values the schema does not allow (TYC0303)', () => {
     ['an enum in a sequence item', web('volumes:\n  - type: floppy\n    source: /a\n    target: /b'), '`services.web.volumes[0].type` must be equal to one of the allowed values', '5:9'],
     ['an enum in a mapping', web('depends_on:\n  db:\n    condition: whenever'), '`services.web.depends_on.db.condition` must be equal to one of the allowed values', '6:9'],
     ['a pattern', web('pull_policy: sometimes'), '`services.web.pull_policy` must match pattern "always|never|build|if_not_present|missing|refresh|daily|weekly|every_([0-9]+[wdhms])+"', '4:5'],
+    // A list where a list or a mapping is allowed says what is wrong with the list, not that it is not a mapping.
+    ['the same label twice in a list', web('labels: [a=1, b, a=1]'), '`services.web.labels` lists "a=1" twice (items 0 and 2)', '4:22'],
+    ['the same port twice', web('ports: [80, 80]'), '`services.web.ports` lists 80 twice (items 0 and 1)', '4:17'],
+    ['the same item twice in a plain list', web('dns: [a, a]'), '`services.web.dns` lists "a" twice (items 0 and 1)', '4:14'],
   ])('%s', (_name, text, message, at) => {
     expect(validate(text)).toEqual([{ code: 'TYC0303', message, at }]);
   });

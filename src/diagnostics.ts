@@ -46,3 +46,8 @@ export class InputError extends Error {
     this.name = 'InputError';
   }
 }
+
+/** Items for a message, the first `max` of a long list and how many more: one message stays one line. */
+export function listed(items: readonly string[], max = 10): string {
+  return items.length > max ? `${items.slice(0, max).join(', ')} and ${items.length - max} more` : items.join(', ');
+}

@@ -1,4 +1,5 @@
 import { appLabel, SID_LABEL, type SystemIdentity } from '../emit/system-labels.js';
+import { listed } from '../diagnostics.js';
 import type { Target } from './apply.js';
 import { ClusterError } from './errors.js';
 import type { KubeClient, KubeObject } from './kube-client.js';
@@ -38,8 +39,7 @@ export async function checkOwnership(client: KubeClient, targets: readonly Targe
     if (owner) projects.set(owner, labels['app-name'] ?? '?');
   });
   if (taken.size > 0) {
-    const list = (refs: string[]) => (refs.length > 3 ? `${refs.slice(0, 3).join(', ')} and ${refs.length - 3} more` : refs.join(', '));
-    const who = [...taken].map(([sid, refs]) => `${sid ? `system ${sid} (project ${projects.get(sid)})` : 'objects not created by tychoc'}: ${list(refs)}`);
+    const who = [...taken].map(([sid, refs]) => `${sid ? `system ${sid} (project ${projects.get(sid)})` : 'objects not created by tychoc'}: ${listed(refs, 3)}`);
     const sid = taken.size === 1 && !taken.has('') ? [...taken.keys()][0] : undefined;
     throw new ClusterError(
       'conflict',

@@ -1,5 +1,5 @@
 import { basename, dirname, relative, resolve } from 'node:path';
-import type { Diagnostic, SourcePos } from '../diagnostics.js';
+import { listed, type Diagnostic, type SourcePos } from '../diagnostics.js';
 import { Codes } from './codes.js';
 import { CANDIDATES, discoverComposeFiles } from './discover.js';
 import { loadProjectEnv, type ProjectEnv } from './environment.js';
@@ -86,7 +86,7 @@ function checkServicesSelected(all: PMap, selected: PMap, profiles: readonly str
     return p?.kind === 'seq' ? p.items.map((i) => String(i.kind === 'scalar' ? i.value : '')) : [];
   });
   const message = available.length > 0
-    ? `no service is enabled: every service has a profile and ${profiles.length > 0 ? `none of ${profiles.join(', ')} matches` : 'none is active'}; activate one with --profile (${[...new Set(available)].sort().join(', ')})`
+    ? `no service is enabled: every service has a profile and ${profiles.length > 0 ? `none of ${profiles.join(', ')} matches` : 'none is active'}; activate one with --profile (${listed([...new Set(available)].sort())})`
     : 'the project defines no services';
   diagnostics.push({ severity: 'error', code: Codes.noServices, message, pos: (defined ?? all).pos });
   return false;

@@ -1,4 +1,5 @@
 import { Codes } from '../frontend/codes.js';
+import { listed } from '../diagnostics.js';
 import type { Service, System, Volume } from '../model/system.js';
 import type { Pass, PassContext } from './pass.js';
 
@@ -32,7 +33,7 @@ function claimFor(volume: Volume, system: System, ctx: PassContext): Volume {
     else {
       ctx.warn(
         Codes.sharedVolume,
-        `volume \`${volume.name}\` is mounted by ${users.map((s) => `\`${s.name}\``).join(', ')} with more than one pod; ReadWriteOnce lets only one node mount it (set volumes.shared: rwx in the policy for ReadWriteMany)`,
+        `volume \`${volume.name}\` is mounted by ${listed(users.map((s) => `\`${s.name}\``))} with more than one pod; ReadWriteOnce lets only one node mount it (set volumes.shared: rwx in the policy for ReadWriteMany)`,
         volume.pos,
       );
     }

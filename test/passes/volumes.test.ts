@@ -20,6 +20,8 @@ describe('volumes pass', () => {
     ['two services', '  a:\n    image: x\n    volumes: [data:/d]\n  b:\n    image: y\n    volumes: [data:/d]\n', '`a`, `b`'],
     ['replicas', '  a:\n    image: x\n    deploy: {replicas: 3}\n    volumes: [data:/d]\n', '`a`'],
     ['a DaemonSet', '  a:\n    image: x\n    deploy: {mode: global}\n    volumes: [data:/d]\n', '`a`'],
+    // Found by fuzzing: a volume shared by 2 000 services was one warning of 2 000 names.
+    ['many services, the first ten named', Array.from({ length: 12 }, (_, i) => `  s${String(i).padStart(2, '0')}:\n    image: x\n    volumes: [data:/d]\n`).join(''), '`s00`, `s01`, `s02`, `s03`, `s04`, `s05`, `s06`, `s07`, `s08`, `s09` and 2 more'],
   ])('warns about a ReadWriteOnce volume shared by %s, or makes it ReadWriteMany', (_, services, users) => {
     const warned = runPass(volumesPass(), systemFrom(withVolume(services)));
     expect(warned.messages).toEqual([

@@ -1,11 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { measureExecutor } from './executor.js';
 import { growthExponent } from './fit.js';
+import { HOSTILE, writeHostile } from './hostile.js';
 import { writeGenerated } from './generate.js';
 import { corpusDir, corpusFiles } from '../test/corpus-files.js';
 import { compileFile } from './inprocess.js';
@@ -13,7 +14,7 @@ import type { WorkerResult, WorkerSpec } from './inprocess-worker.js';
 import { machine } from './machine.js';
 import { alternate, runProcess, type Invocation, type ProcessRun, type RunPlan } from './measure.js';
 import { markdown } from './report.js';
-import { processStat, timingStat, type CorpusResult, type InputResult, type Results, type StartupRow, type Stat } from './results.js';
+import { processStat, timingStat, type CorpusResult, type HostileRow, type InputResult, type Results, type StartupRow, type Stat } from './results.js';
 import { bareNode, compiled, kompose, komposePath, node22, nodeRuntime, tychoc, tychocVersion, type NodeRuntime, type Skipped, type Tool } from './tools.js';
 
 const { values: opt } = parseArgs({
@@ -146,6 +147,16 @@ function corpus(): CorpusResult | undefined {
   };
 }
 
+/** The hostile inputs, both tools side by side; ending in diagnostics is as good an outcome as objects. */
+function hostile(): HostileRow[] {
+  return writeHostile(work).map((file, i) => {
+    progress(`hostile: ${HOSTILE[i]!.input}`);
+    const contenders = [tychocTool, ...(komposeTool ? [komposeTool] : [])];
+    const [t, k] = alternate(contenders.map((tool) => run(tool.invocation(file))), plan).map((runs) => ({ ...processStat(runs), exit: runs[0]!.timedOut ? null : runs[0]!.status }));
+    return { input: HOSTILE[i]!.input, bytes: statSync(file).size, tychoc: t!, ...(k ? { kompose: k } : {}) };
+  });
+}
+
 function exponents(rows: readonly InputResult[]): Record<string, number> {
   const fit = (pick: (r: InputResult) => Stat | undefined, field: 'ms' | 'rssMiB') =>
     growthExponent(rows.flatMap((r) => {
@@ -166,6 +177,7 @@ const startupRows = startup();
 const latency = ([['small', 1], ['typical', 10], ['large', 200]] as const).map(([input, n]) => ({ input, ...measureGenerated(n) }));
 const corpusResult = corpus();
 const scaling = sizes.map(measureGenerated);
+const hostileRows = hostile();
 const executorResult = opt['skip-cluster']
   ? undefined
   : usable(
@@ -191,6 +203,7 @@ const results: Results = {
   ...(corpusResult ? { corpus: corpusResult } : {}),
   scaling,
   exponents: exponents(scaling),
+  hostile: hostileRows,
   ...(executorResult ? { executor: executorResult } : {}),
 };
 mkdirSync(dirname(opt.out), { recursive: true });

@@ -1,4 +1,4 @@
-import type { ExecutorResult, InputResult, Results, Stat } from './results.js';
+import type { ExecutorResult, HostileRow, InputResult, Results, Stat } from './results.js';
 
 const num = (x: number, digits: number) => (Number.isFinite(x) ? x.toFixed(digits) : '–');
 const ms = (s: Stat | undefined) => (s ? `${s.timedOut ? '> ' : ''}${num(s.ms, s.ms < 100 ? 1 : 0)}` : '–');
@@ -74,6 +74,15 @@ export function markdown(r: Results): string {
     'Fitted growth exponent k of (value − value at the smallest size) ∝ (services − smallest)^k; 1 is linear.',
     '',
     table(['series', 'k'], Object.entries(r.exponents).map(([k, v]) => [k, num(v, 2)])),
+    '',
+  );
+  out.push(
+    '**Hostile inputs** (cold CLI; ms, peak RSS MiB and exit status: 0 objects, 1 diagnostics)',
+    '',
+    table(
+      ['input', 'bytes', 'tychoc ms', 'tychoc MiB', 'tychoc exit', 'kompose ms', 'kompose MiB', 'kompose exit', 'tychoc/kompose'],
+      r.hostile.map((h: HostileRow) => [h.input, h.bytes, ms(h.tychoc), mib(h.tychoc), h.tychoc.exit ?? 'killed', ms(h.kompose), mib(h.kompose), h.kompose ? (h.kompose.exit ?? 'killed') : '–', ratio(h.tychoc, h.kompose)]),
+    ),
     '',
   );
   if (r.executor) out.push(...executorTables(r.executor));

@@ -32,6 +32,14 @@ export interface InputResult {
   readonly floor: Stat;
 }
 
+/** A hostile input (bench/hostile.ts): both tools' cold CLI runs and how each ended. */
+export interface HostileRow {
+  readonly input: string;
+  readonly bytes: number;
+  readonly tychoc: Stat & { readonly exit: number | null };
+  readonly kompose?: Stat & { readonly exit: number | null };
+}
+
 export interface StartupRow {
   readonly what: string;
   /** Keyed by runtime label, e.g. "Node 20", "Node 22", "Node 22, no compile cache". */
@@ -82,6 +90,7 @@ export interface Results {
   readonly startup: readonly StartupRow[];
   readonly corpus?: CorpusResult;
   readonly scaling: readonly InputResult[];
+  readonly hostile: readonly HostileRow[];
   readonly executor?: ExecutorResult;
   /** Fitted growth exponents over the scaling sizes (1 = linear). */
   readonly exponents: Readonly<Record<string, number>>;

@@ -6,11 +6,10 @@ export interface PolicyPort {
   readonly protocol: 'TCP' | 'UDP' | 'SCTP';
 }
 
-/** Pods of one namespace carrying `labels`, whose `key` label has one of `values`. */
+/** Pods of one namespace carrying `labels` and at least one of the `anyOf` labels set to "true". */
 export interface PeerPods {
   readonly labels: Readonly<Record<string, string>>;
-  readonly key: string;
-  readonly values: readonly string[];
+  readonly anyOf: readonly string[];
 }
 
 export interface IngressPolicyProps {
@@ -31,12 +30,8 @@ export interface IngressPolicyProps {
 export class IngressPolicy extends Construct {
   constructor(scope: Construct, id: string, props: IngressPolicyProps) {
     super(scope, id);
-    const peer = {
-      podSelector: {
-        matchLabels: { ...props.peers.labels },
-        matchExpressions: [{ key: props.peers.key, operator: 'In', values: [...props.peers.values] }],
-      },
-    };
+    // One peer per label, so the policy grows with the labels, not with the pods that carry them.
+    const peers = props.peers.anyOf.map((key) => ({ podSelector: { matchLabels: { ...props.peers.labels, [key]: 'true' } } }));
     const open = props.openPorts ?? [];
     new k8s.KubeNetworkPolicy(this, 'Resource', {
       metadata: { name: props.name, labels: { ...props.labels } },
@@ -44,7 +39,7 @@ export class IngressPolicy extends Construct {
         podSelector: { matchLabels: { ...props.podSelector } },
         policyTypes: ['Ingress'],
         ingress: [
-          { from: [peer] },
+          { from: peers },
           // A rule without `from` admits every source, inside the cluster or not.
           ...(open.length > 0 ? [{ ports: open.map((p) => ({ port: k8s.IntOrString.fromNumber(p.port), protocol: p.protocol })) }] : []),
         ],

@@ -19,6 +19,8 @@ export interface WorkloadProps {
   readonly annotations?: Readonly<Record<string, string>>;
   /** Annotations on the pods alone (a change rolls them out). */
   readonly podAnnotations?: Readonly<Record<string, string>>;
+  /** Labels on the pods alone, beyond `labels`. */
+  readonly podLabels?: Readonly<Record<string, string>>;
   readonly podSpec: K8s.PodSpec;
 }
 
@@ -32,7 +34,7 @@ export class Workload extends Construct {
     const nonEmpty = (a: Readonly<Record<string, string>>) => (Object.keys(a).length > 0 ? { ...a } : undefined);
     const annotations = nonEmpty(props.annotations ?? {});
     const metadata = { name: props.name, labels: { ...props.labels }, annotations };
-    const template = { metadata: { labels: { ...props.labels }, annotations: nonEmpty({ ...props.annotations, ...props.podAnnotations }) }, spec: props.podSpec };
+    const template = { metadata: { labels: { ...props.labels, ...props.podLabels }, annotations: nonEmpty({ ...props.annotations, ...props.podAnnotations }) }, spec: props.podSpec };
     const selector = { matchLabels: { ...props.selector } };
     const kind = props.kind;
     switch (kind.type) {

@@ -185,3 +185,16 @@ describe('Pod Security bookkeeping', () => {
     ]);
   });
 });
+
+describe('output that grows with the input, not faster', () => {
+  it('a network policy selects peers by network, not by listing every service on it', () => {
+    const services = Array.from({ length: 40 }, (_, i) => `  s${i}:\n    image: nginx\n`).join('');
+    const out = compiles({ 'compose.yaml': `name: many\nservices:\n${services}` }, { policy: { networks: { policies: true } } });
+    const policies = out.objects.filter((m) => m.kind === 'NetworkPolicy');
+    expect(policies).toHaveLength(40);
+    for (const p of policies) {
+      expect(p['spec'].ingress).toEqual([{ from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/instance': 'many', 'network.tychoc.io/default': 'true', 'tycho-guid': expect.any(String) } } }] }]);
+    }
+    expect(out.objects.find((m) => m.kind === 'Deployment' && m.metadata.name === 's7')!['spec'].template.metadata.labels).toMatchObject({ 'network.tychoc.io/default': 'true' });
+  });
+});

@@ -7,11 +7,11 @@ import { VolumeClaim } from '../../constructs/volume-claim.js';
 import { Workload, type WorkloadKind } from '../../constructs/workload.js';
 import type { Diagnostic } from '../diagnostics.js';
 import { Codes } from '../frontend/codes.js';
-import type { Mount, Service, System } from '../model/system.js';
+import type { Isolation, Mount, Service, System } from '../model/system.js';
 import { isQualifiedName } from './api-rules.js';
 import { objectLabels, selectorLabels } from './labels.js';
 import { dnsLabel, joinedLabel, portName } from './names.js';
-import { addNetworkPolicies } from './network-policies.js';
+import { addNetworkPolicies, networkLabels } from './network-policies.js';
 import { podSpec } from './pod.js';
 import { addRoutes } from './routes.js';
 import { guardManifests } from './guard.js';
@@ -29,7 +29,8 @@ export function emitManifests(system: System, opts: EmitOptions, diagnostics: Di
   const chart = new Chart(new App(), 'system', { disableResourceNameHashes: true, ...(opts.namespace ? { namespace: opts.namespace } : {}) });
   // Two compose names for one Kubernetes name are reported by name; the guard would repeat them per object.
   if (!checkNames(system, diagnostics)) return [];
-  for (const svc of system.services) addService(chart, system, svc, diagnostics);
+  const isolation = new Map(system.isolation?.map((i) => [i.service, i]));
+  for (const svc of system.services) addService(chart, system, svc, isolation.get(svc.name), diagnostics);
   addRoutes(chart, system);
   addNetworkPolicies(chart, system);
   for (const v of system.volumes) {
@@ -72,7 +73,7 @@ function isMounted(system: System, volume: string): boolean {
   );
 }
 
-function addService(chart: Chart, system: System, svc: Service, diagnostics: Diagnostic[]): void {
+function addService(chart: Chart, system: System, svc: Service, isolation: Isolation | undefined, diagnostics: Diagnostic[]): void {
   const name = dnsLabel(svc.name, true);
   const labels = objectLabels(system, name);
   const selector = selectorLabels(system, name);
@@ -83,7 +84,7 @@ function addService(chart: Chart, system: System, svc: Service, diagnostics: Dia
   }
   const hash = filesHash(system, svc);
   const podAnnotations: Record<string, string> = hash ? { [FILES_HASH]: hash } : {};
-  traced(new Workload(chart, `workload-${svc.name}`, escapeKeys({ name, kind: workloadKind(svc), labels, selector, annotations, podAnnotations, podSpec: podSpec(system, svc) })), svc.pos);
+  traced(new Workload(chart, `workload-${svc.name}`, escapeKeys({ name, kind: workloadKind(svc), labels, selector, annotations, podAnnotations, podLabels: networkLabels(isolation), podSpec: podSpec(system, svc) })), svc.pos);
   // Compose resolves every service by name on any port: a Service with the declared ports, or a
   // headless one without ports (the name resolves to the pods) where none are declared.
   const type = svc.ports.length === 0 ? 'Headless' : (svc.exposure ?? 'ClusterIP');

@@ -39,8 +39,8 @@ export interface Route extends Traced {
 /** Which peers may open connections to a service's pods. */
 export interface Isolation {
   readonly service: string;
-  /** Services sharing a network with it, itself included; they may reach every port. */
-  readonly peers: readonly string[];
+  /** Its networks: pods of any service on one of them may reach every port. */
+  readonly networks: readonly string[];
   /** Ports anyone may reach: published beyond the cluster, routed by the proxy, or on an external network. */
   readonly open: readonly { readonly port: number; readonly protocol: Protocol }[];
 }

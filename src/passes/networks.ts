@@ -26,7 +26,6 @@ export function networksPass(): Pass {
 }
 
 function isolate(system: System, svc: Service, ctx: PassContext): Isolation {
-  const peers = system.services.filter((other) => other.networks.some((n) => svc.networks.includes(n))).map((s) => s.name);
   const external = system.networks.some((n) => n.external && svc.networks.includes(n.name));
   const published = svc.exposure === 'NodePort' || svc.exposure === 'LoadBalancer';
   const routed = new Set((system.routes ?? []).filter((r) => r.service === svc.name).map((r) => r.port));
@@ -37,5 +36,5 @@ function isolate(system: System, svc: Service, ctx: PassContext): Isolation {
   if (svc.container.security.hostNetwork) {
     ctx.warn(Codes.ineffectiveSetting, `service \`${svc.name}\` uses the node's network; a NetworkPolicy does not confine it`, svc.pos);
   }
-  return { service: svc.name, peers, open: [...open.values()] };
+  return { service: svc.name, networks: svc.networks, open: [...open.values()] };
 }

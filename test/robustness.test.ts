@@ -198,3 +198,15 @@ describe('output that grows with the input, not faster', () => {
     expect(out.objects.find((m) => m.kind === 'Deployment' && m.metadata.name === 's7')!['spec'].template.metadata.labels).toMatchObject({ 'network.tychoc.io/default': 'true' });
   });
 });
+
+describe('names', () => {
+  it('two aliases of one service that are the same on Kubernetes are one Service', () => {
+    const out = compiles({ 'compose.yaml': web('    networks:\n      back:\n        aliases: [a-b, a_b, Web]\nnetworks:\n  back: {}\n') });
+    expect(out.objects.filter((m) => m.kind === 'Service').map((m) => m.metadata.name)).toEqual(['a-b', 'web']);
+  });
+
+  it('on-failure:N in the restart policy condition is read like restart: on-failure:N', () => {
+    const out = compiles({ 'compose.yaml': web('    deploy:\n      restart_policy:\n        condition: on-failure:3\n') });
+    expect(out.objects.find((m) => m.kind === 'Job')!['spec'].backoffLimit).toBe(3);
+  });
+});

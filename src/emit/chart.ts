@@ -92,9 +92,14 @@ function addService(chart: Chart, system: System, svc: Service, isolation: Isola
   traced(new NetworkService(chart, `service-${svc.name}`, { name, labels, selector, ports, type, ...(svc.serviceAnnotations ? { annotations: svc.serviceAnnotations } : {}) }), svc.pos);
   // Its other names reach the same pods; only the Service of its own name is exposed beyond the cluster.
   const inside = type === 'Headless' ? 'Headless' : 'ClusterIP';
+  // Names that are the same on Kubernetes (`a_b` and `a-b`, or the service's own) are one Service.
+  const aliases = new Map<string, Service['pos']>();
   for (const other of svc.names) {
     const alias = dnsLabel(other.name, true);
-    traced(new NetworkService(chart, `name-${alias}`, { name: alias, labels, selector, ports: ports.map(({ nodePort: _, ...p }) => p), type: inside }), other.pos);
+    if (alias !== name && !aliases.has(alias)) aliases.set(alias, other.pos);
+  }
+  for (const [alias, pos] of aliases) {
+    traced(new NetworkService(chart, `name-${alias}`, { name: alias, labels, selector, ports: ports.map(({ nodePort: _, ...p }) => p), type: inside }), pos);
   }
 }
 

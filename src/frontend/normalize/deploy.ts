@@ -8,12 +8,13 @@ import { bytes, count, entries, report, strings, text, type NormalizeContext } f
 export function normalizeWorkload(svc: PNode, ctx: NormalizeContext): Workload {
   const deploy = child(svc, 'deploy');
   if (text(child(deploy, 'mode')) === 'global') return { type: 'global' };
-  const restart = text(child(svc, 'restart')) ?? text(child(child(deploy, 'restart_policy'), 'condition'));
+  const restartNode = text(child(svc, 'restart')) !== undefined ? child(svc, 'restart') : child(child(deploy, 'restart_policy'), 'condition');
+  const restart = text(restartNode);
   if (restart === 'no' || restart === 'none') return { type: 'job', restart: 'never' };
   if (restart?.startsWith('on-failure')) {
-    // `on-failure:N` in `restart`, or `max_attempts` in deploy's restart policy.
+    // `on-failure:N` (in `restart` or, less usual, the restart policy's condition), or `max_attempts` in deploy's restart policy.
     const [, written] = restart.split(':');
-    const attempts = written !== undefined ? count(scalarAt(written, child(svc, 'restart')!), 'the number of restarts in `on-failure:N`', ctx) : count(child(child(deploy, 'restart_policy'), 'max_attempts'), '`max_attempts`', ctx);
+    const attempts = written !== undefined ? count(scalarAt(written, restartNode!), 'the number of restarts in `on-failure:N`', ctx) : count(child(child(deploy, 'restart_policy'), 'max_attempts'), '`max_attempts`', ctx);
     return { type: 'job', restart: 'on-failure', ...(attempts !== undefined ? { maxRetries: attempts } : {}) };
   }
   const replicasNode = child(deploy, 'replicas') ?? child(svc, 'scale');

@@ -199,6 +199,14 @@ describe('output that grows with the input, not faster', () => {
   });
 });
 
+describe('content Kubernetes cannot hold', () => {
+  it('a config over 1 MiB is an error at its file, before any object is built', () => {
+    expect(build({ 'compose.yaml': web('    configs: [big]\n') + 'configs:\n  big:\n    file: ./big.txt\n', 'big.txt': 'x'.repeat(1_048_577) }).lines).toEqual([
+      'compose.yaml:7:11 error TYC0602 config `big` holds 1048577 bytes, more than the 1048576 a ConfigMap can hold',
+    ]);
+  });
+});
+
 describe('names', () => {
   it('two aliases of one service that are the same on Kubernetes are one Service', () => {
     const out = compiles({ 'compose.yaml': web('    networks:\n      back:\n        aliases: [a-b, a_b, Web]\nnetworks:\n  back: {}\n') });

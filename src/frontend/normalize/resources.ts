@@ -1,4 +1,5 @@
 import { basename } from 'node:path';
+import { DATA_MAX_BYTES } from '../../emit/api-rules.js';
 import { dataKey } from '../../emit/names.js';
 import type { FileObject, KeyValue, Network, Volume } from '../../model/system.js';
 import { Codes } from '../codes.js';
@@ -38,19 +39,30 @@ export function normalizeFileObjects(root: PMap, section: 'configs' | 'secrets',
     const external = flag(child(def, 'external'));
     const common = { name, external, externalName: text(child(def, 'name')), pos };
     if (external) return [{ ...common, key: dataKey(name) }];
+    const what = `${section.slice(0, -1)} \`${name}\``;
+    // Content Kubernetes cannot hold is refused here, before every object is built for nothing.
+    const fits = (content: Buffer | undefined, at: PNode) => {
+      if (!content || content.length <= DATA_MAX_BYTES) return content;
+      report(ctx, Codes.unrepresentable, `${what} holds ${content.length} bytes, more than the ${DATA_MAX_BYTES} a ${section === 'configs' ? 'ConfigMap' : 'Secret'} can hold`, at);
+      return undefined;
+    };
     const file = text(child(def, 'file'));
     if (file !== undefined) {
       // Kept even when unreadable, so that services using it are not reported again.
-      const content = readBytes(file, ctx.diagnostics, child(def, 'file')!.pos, `${section.slice(0, -1)} \`${name}\` file`);
+      const content = fits(readBytes(file, ctx.diagnostics, child(def, 'file')!.pos, `${what} file`), child(def, 'file')!);
       return [{ ...common, key: dataKey(basename(file)), ...(content ? { content } : {}) }];
     }
-    const content = text(child(def, 'content'));
-    if (content !== undefined) return [{ ...common, key: dataKey(name), content: Buffer.from(content) }];
+    const inline = text(child(def, 'content'));
+    if (inline !== undefined) {
+      const content = fits(Buffer.from(inline), child(def, 'content')!);
+      return [{ ...common, key: dataKey(name), ...(content ? { content } : {}) }];
+    }
     const variable = text(child(def, 'environment'));
     if (variable !== undefined) {
       const value = lookup(variable);
-      if (!value) report(ctx, Codes.undefinedReference, `${section.slice(0, -1)} \`${name}\` reads variable \`${variable}\`, which is not set`, child(def, 'environment')!);
-      return [{ ...common, key: dataKey(name), ...(value ? { content: Buffer.from(value.value) } : {}) }];
+      if (!value) report(ctx, Codes.undefinedReference, `${what} reads variable \`${variable}\`, which is not set`, child(def, 'environment')!);
+      const content = value && fits(Buffer.from(value.value), child(def, 'environment')!);
+      return [{ ...common, key: dataKey(name), ...(content ? { content } : {}) }];
     }
     report(ctx, Codes.missingKey, `${section.slice(0, -1)} \`${name}\` needs \`file\`, \`content\`, \`environment\` or \`external\``, def);
     return [];

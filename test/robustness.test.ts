@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -216,5 +216,23 @@ describe('names', () => {
   it('on-failure:N in the restart policy condition is read like restart: on-failure:N', () => {
     const out = compiles({ 'compose.yaml': web('    deploy:\n      restart_policy:\n        condition: on-failure:3\n') });
     expect(out.objects.find((m) => m.kind === 'Job')!['spec'].backoffLimit).toBe(3);
+  });
+});
+
+describe('reads confined to the project directory', () => {
+  const outside = 'cannot read %s: outside the project directory, which is all this compile may read';
+  it.each([
+    ['an extended file', web('    extends: {file: /etc/hostname, service: web}\n'), 'compose.yaml:4:21', 'extended compose file ../../etc/hostname'],
+    ['an env_file', web('    env_file: /etc/hostname\n'), 'compose.yaml:4:15', 'env_file ../../etc/hostname'],
+    ['a config file', `${web('    configs: [c]\n')}configs:\n  c:\n    file: /etc/hostname\n`, 'compose.yaml:7:11', 'config `c` file ../../etc/hostname'],
+    ['a link inside pointing out', `${web('    configs: [c]\n')}configs:\n  c:\n    file: ./link\n`, 'compose.yaml:7:11', 'config `c` file ./link'],
+  ])('%s', (_name, compose, at, what) => {
+    const dir = project({ 'compose.yaml': compose });
+    symlinkSync('/etc/hostname', join(dir, 'link'));
+    const result = compile({ files: [], cwd: dir, env: {}, within: dir });
+    const line = result.diagnostics.map((d) => `${d.pos!.file.slice(dir.length + 1)}:${d.pos!.line}:${d.pos!.col} ${d.message}`).find((l) => l.includes('outside'));
+    expect(line?.replace(/\.\.\/\.\.\/[./]*etc/, '../../etc')).toBe(`${at} ${outside.replace('%s', what)}`);
+    // The same project compiled without the confinement reads the file.
+    expect(compile({ files: [], cwd: dir, env: {} }).diagnostics.some((d) => d.message.includes('outside'))).toBe(false);
   });
 });

@@ -20,11 +20,12 @@ export function loadProjectEnv(
   projectDir: string,
   envFiles: readonly string[] | undefined,
   diagnostics: Diagnostic[],
+  within?: string,
 ): ProjectEnv {
   const fromFiles = new Map<string, Variable>();
   const files = envFiles && envFiles.length > 0 ? envFiles : existsSync(join(projectDir, '.env')) ? [join(projectDir, '.env')] : [];
   for (const file of files) {
-    const text = readText(file, diagnostics, undefined, 'env file');
+    const text = readText(file, diagnostics, undefined, 'env file', within);
     if (text === undefined) continue;
     const parsed = parseDotenv(text, file, (name) => fromProcess(processEnv, name), (name) => fromFiles.get(name));
     diagnostics.push(...parsed.diagnostics);

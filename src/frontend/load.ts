@@ -23,6 +23,8 @@ export interface LoadOptions {
   readonly projectDirectory?: string;
   readonly profiles?: readonly string[];
   readonly readStdin?: () => string;
+  /** Read no file outside this directory (a server compiling what its callers send). */
+  readonly within?: string;
 }
 
 /** A project after the front end: one merged tree with extends, include and profiles resolved. */
@@ -32,12 +34,14 @@ export interface LoadedProject {
   readonly files: readonly string[];
   readonly root: PMap;
   readonly env: ProjectEnv;
+  /** From LoadOptions: the directory every file read must be in. */
+  readonly within?: string;
 }
 
 /** Loads a compose project; undefined when any error was reported. */
 export function loadProject(opts: LoadOptions, diagnostics: Diagnostic[]): LoadedProject | undefined {
   const firstGuess = opts.projectDirectory ?? (opts.files[0] && opts.files[0] !== '-' ? dirname(resolve(opts.cwd, opts.files[0])) : opts.cwd);
-  let env = loadProjectEnv(opts.env, resolve(opts.cwd, firstGuess), opts.envFiles?.map((f) => resolve(opts.cwd, f)), diagnostics);
+  let env = loadProjectEnv(opts.env, resolve(opts.cwd, firstGuess), opts.envFiles?.map((f) => resolve(opts.cwd, f)), diagnostics, opts.within);
   // Files COMPOSE_FILE names in a .env file are reported at its line when missing.
   const named = opts.files.length > 0 ? undefined : composeFileVariable(opts.cwd, env);
   const files = opts.files.length > 0 ? opts.files.map((f) => (f === '-' ? f : resolve(opts.cwd, f))) : (named?.files ?? discoverComposeFiles(opts.cwd));
@@ -50,7 +54,7 @@ export function loadProject(opts: LoadOptions, diagnostics: Diagnostic[]): Loade
     return undefined;
   }
   const dir = resolve(opts.cwd, opts.projectDirectory ?? (files[0] === '-' ? opts.cwd : dirname(files[0]!)));
-  if (dir !== resolve(opts.cwd, firstGuess)) env = loadProjectEnv(opts.env, dir, opts.envFiles?.map((f) => resolve(opts.cwd, f)), diagnostics);
+  if (dir !== resolve(opts.cwd, firstGuess)) env = loadProjectEnv(opts.env, dir, opts.envFiles?.map((f) => resolve(opts.cwd, f)), diagnostics, opts.within);
 
   const root = loadFiles(files, dir, env, opts, diagnostics, [], named?.pos && { pos: named.pos, what: 'COMPOSE_FILE entry' });
   if (!root || diagnostics.some((d) => d.severity === 'error')) return undefined;
@@ -73,7 +77,7 @@ export function loadProject(opts: LoadOptions, diagnostics: Diagnostic[]): Loade
   }
   const selected = applyProfiles(root, profiles);
   if (!checkServicesSelected(root, selected, profiles, diagnostics)) return undefined;
-  return { name, dir, files, root: selected, env };
+  return { name, dir, files, root: selected, env, ...(opts.within !== undefined ? { within: opts.within } : {}) };
 }
 
 /** Like `docker compose up`, refuses a project that leaves no service to run. */
@@ -102,7 +106,7 @@ interface NamedAt {
 function loadFiles(files: readonly string[], dir: string, env: ProjectEnv, opts: LoadOptions, diagnostics: Diagnostic[], including: readonly string[], namedAt?: NamedAt): PMap | undefined {
   let merged: PMap | undefined;
   for (const file of files) {
-    const text = file === '-' ? (opts.readStdin?.() ?? '') : readText(file, diagnostics, namedAt?.pos, namedAt?.what ?? 'compose file');
+    const text = file === '-' ? (opts.readStdin?.() ?? '') : readText(file, diagnostics, namedAt?.pos, namedAt?.what ?? 'compose file', opts.within);
     if (text === undefined) continue;
     const display = file === '-' ? '<stdin>' : file;
     const loaded = loadComposeFile(text, display, env.lookup, dir, diagnostics);
@@ -113,11 +117,11 @@ function loadFiles(files: readonly string[], dir: string, env: ProjectEnv, opts:
         diagnostics.push({ severity: 'error', code: Codes.includeCycle, message: `\`include\` cycle: ${[...including, file, cycle].map((f) => relative(dirname(file), f) || basename(f)).join(' -> ')}`, pos: at.pos });
         return undefined;
       }
-      const incEnv = loadProjectEnv(opts.env, incDir, incEnvFiles, diagnostics);
+      const incEnv = loadProjectEnv(opts.env, incDir, incEnvFiles, diagnostics, opts.within);
       return loadFiles(incFiles, incDir, incEnv, opts, diagnostics, [...including, file], { pos: at.pos, what: 'included compose file' });
     }, diagnostics);
     const resolved = resolveExtends(withIncludes, display, (other, from) => {
-      const otherText = readText(other, diagnostics, from.pos, 'extended compose file');
+      const otherText = readText(other, diagnostics, from.pos, 'extended compose file', opts.within);
       return otherText === undefined ? undefined : loadComposeFile(otherText, other, env.lookup, dirname(other), diagnostics);
     }, diagnostics);
     merged = merged ? mergeTrees(merged, resolved) : resolved;

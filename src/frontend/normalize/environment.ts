@@ -15,7 +15,7 @@ import { entries, flag, report, text, type NormalizeContext } from './reader.js'
 export function normalizeEnvironment(svc: PNode, lookup: Lookup, ctx: NormalizeContext): EnvVar[] {
   const vars = new Map<string, EnvVar>();
   for (const { path, required, at } of envFiles(child(svc, 'env_file'))) {
-    const content = readText(path, required ? ctx.diagnostics : [], at.pos, 'env_file');
+    const content = readText(path, required ? ctx.diagnostics : [], at.pos, 'env_file', ctx.within);
     if (content === undefined) continue;
     // A later env_file sees what earlier ones defined, as in compose.
     const parsed = parseDotenv(content, path, lookup, (name) => vars.get(name));

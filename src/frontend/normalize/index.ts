@@ -12,7 +12,7 @@ export type { ServiceOptions as NormalizeOptions };
 
 /** The loaded compose tree as a typed System; references between its parts are checked here. */
 export function normalizeProject(project: LoadedProject, opts: ServiceOptions, diagnostics: Diagnostic[]): System {
-  const ctx: NormalizeContext = { diagnostics, projectDir: project.dir, projectName: project.name };
+  const ctx: NormalizeContext = { diagnostics, projectDir: project.dir, projectName: project.name, ...(project.within !== undefined ? { within: project.within } : {}) };
   const lookup = project.env.lookup;
   const services: Service[] = [];
   const trees = new Map<string, PMap>();

@@ -9,6 +9,8 @@ export interface NormalizeContext {
   readonly diagnostics: Diagnostic[];
   readonly projectDir: string;
   readonly projectName: string;
+  /** The directory every file read must be in, if any. */
+  readonly within?: string;
 }
 
 /** A scalar's value as text, or undefined when absent or null. */

@@ -49,7 +49,7 @@ export function normalizeFileObjects(root: PMap, section: 'configs' | 'secrets',
     const file = text(child(def, 'file'));
     if (file !== undefined) {
       // Kept even when unreadable, so that services using it are not reported again.
-      const content = fits(readBytes(file, ctx.diagnostics, child(def, 'file')!.pos, `${what} file`), child(def, 'file')!);
+      const content = fits(readBytes(file, ctx.diagnostics, child(def, 'file')!.pos, `${what} file`, ctx.within), child(def, 'file')!);
       return [{ ...common, key: dataKey(basename(file)), ...(content ? { content } : {}) }];
     }
     const inline = text(child(def, 'content'));

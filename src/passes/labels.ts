@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { systemLabels } from '../emit/system-labels.js';
+import { systemLabels, userLabel } from '../emit/system-labels.js';
 import type { Pass } from './pass.js';
 
 /**
@@ -11,13 +11,8 @@ export function labelsPass(): Pass {
     name: 'labels',
     run: (system, ctx) => {
       const sid = ctx.options.sid ?? createHash('sha256').update(system.name).digest('hex').slice(0, 12);
-      const username = ctx.options.username ? labelValue(ctx.options.username) : undefined;
+      const username = ctx.options.username ? userLabel(ctx.options.username) : undefined;
       return { ...system, labels: systemLabels({ app: system.name, sid, ...(username ? { username } : {}) }) };
     },
   };
-}
-
-/** Label values: up to 63 of letters, digits, `-`, `_`, `.`, alphanumeric at both ends. */
-function labelValue(value: string): string {
-  return value.replace(/[^A-Za-z0-9_.-]+/g, '-').slice(0, 63).replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g, '');
 }

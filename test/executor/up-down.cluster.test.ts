@@ -198,7 +198,7 @@ describe('tychoc up, status, scale, modify, down', () => {
     });
     expect(system.claims).toEqual([{ name: 'shop-data', phase: 'Bound', capacity: '1Gi', storageClass: 'standard' }]);
     expect((await c.tychoc(['status', up.sid])).stdout).toMatch(/\nCLAIM +STATUS +CAPACITY +STORAGECLASS\nshop-data +Bound +1Gi +standard\n$/);
-    expect(system.username).toBe('Jane-Doe');
+    expect(system.username).toBe('Jane-Doe-01332c8765');
     expect(system.services.find((s: any) => s.name === 'web').ports).toEqual([{ port: 80, protocol: 'TCP', nodePort }]);
     expect((await c.tychoc(['status', up.sid])).stdout).toMatch(new RegExp(`\\nweb +Deployment +[01]/1 .* 80:${nodePort}/TCP `));
 

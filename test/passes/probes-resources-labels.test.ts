@@ -48,7 +48,14 @@ describe('labels pass', () => {
     expect(runPass(labelsPass(), system).system.labels).toEqual(first);
     expect(first['tycho-guid']).toMatch(/^[0-9a-f]{12}$/);
     expect(runPass(labelsPass(), system, undefined, { sid: 'abc123', username: 'ann@example.org' }).system.labels).toEqual({
-      executor: 'tycho', 'app-name': 'demo', name: 'demo-abc123', 'tycho-guid': 'abc123', username: 'ann-example.org',
+      executor: 'tycho', 'app-name': 'demo', name: 'demo-abc123', 'tycho-guid': 'abc123', username: 'ann-example.org-438c4c7afe',
     });
+  });
+
+  it('gives two usernames two label values, even when only their punctuation differs', () => {
+    const label = (username: string) => runPass(labelsPass(), systemFrom('services:\n  a:\n    image: x\n'), undefined, { username }).system.labels['username'];
+    expect(label('ann')).toBe('ann');
+    expect(label('ann@example.org')).not.toBe(label('ann-example.org'));
+    expect(label('a'.repeat(70))).toHaveLength(63);
   });
 });

@@ -6,6 +6,7 @@ import { logsCommand } from './logs-command.js';
 import { modifyCommand } from './modify-command.js';
 import { restartCommand } from './restart-command.js';
 import { scaleCommand } from './scale-command.js';
+import { serveCommand } from './serve-command.js';
 import { statusCommand } from './status-command.js';
 import { upCommand } from './up-command.js';
 import { ExitCode, type Io } from './io.js';
@@ -27,6 +28,7 @@ export function buildProgram(io: Io, version: string): Command {
   program.addCommand(modifyCommand(io));
   program.addCommand(restartCommand(io));
   program.addCommand(logsCommand(io));
+  program.addCommand(serveCommand(io, version));
   return program;
 }
 

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { isLabelValue } from './api-rules.js';
 import type { Manifest } from './chart.js';
 
 /** Who a system belongs to; `sid` tells two systems of the same compose project apart. */
@@ -18,15 +19,13 @@ export function appLabel(app: string): string {
   return app.slice(0, 63).replace(/[-_]+$/, '');
 }
 
-const LABEL_VALUE = /^(?:[A-Za-z0-9](?:[-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)$/;
-
 /**
  * The `username` label's value: the username itself when it is a valid label value, else its
  * letters and digits with a digest of the whole (`alice@example.org` → `alice-example.org-1a2b3c4d5e`),
  * so that two users never share a label value, which per-user access is decided by.
  */
 export function userLabel(username: string): string {
-  if (LABEL_VALUE.test(username)) return username;
+  if (isLabelValue(username) && username !== '') return username;
   const digest = createHash('sha256').update(username).digest('hex').slice(0, 10);
   const readable = username.replace(/[^A-Za-z0-9_.-]+/g, '-').slice(0, 52).replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g, '');
   return readable ? `${readable}-${digest}` : digest;

@@ -1,0 +1,65 @@
+import { resolve } from 'node:path';
+import { InvalidArgumentError, Option } from 'commander';
+import { clusterCommand, withCluster, type ClusterFlags } from './cluster-options.js';
+import { ExitCode, type Io } from './io.js';
+import { onStopSignals, STOP_SIGNALS } from './signals.js';
+
+interface ServeFlags extends ClusterFlags {
+  host: string;
+  port: number;
+  auth: 'tokens' | 'tokenreview';
+  tokenFile?: string;
+  adminGroup: string;
+  namespace?: string;
+  policy?: string;
+}
+
+const port = (value: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('expected a port number from 0 to 65535');
+  return n;
+};
+
+/** `tychoc serve`: the HTTP API, until SIGTERM or Ctrl-C, which let requests in flight finish. */
+export function serveCommand(io: Io, version: string) {
+  return clusterCommand(io, 'serve')
+    .description('serve the compute API (Tycho\'s /system routes and /systems) over HTTP')
+    .option('--host <address>', 'address to listen on', '127.0.0.1')
+    .option('--port <port>', 'port to listen on (0: any free port)', port, 7051)
+    .addOption(new Option('--auth <mode>', 'who callers are: a token file, or the cluster\'s TokenReview').choices(['tokens', 'tokenreview']).default('tokens'))
+    .option('--token-file <file>', 'with --auth tokens: YAML list of {token, username, role: admin|user} (default: TYCHOC_TOKEN_FILE)')
+    .option('--admin-group <group>', 'with --auth tokenreview: the group whose members are admins', 'system:masters')
+    .option('-n, --namespace <namespace>', 'namespace of systems started without one (default: the context\'s)')
+    .option('--policy <file>', 'policy file for every compile')
+    .action(async (flags: ServeFlags) => {
+      const tokenFile = flags.tokenFile ?? io.env['TYCHOC_TOKEN_FILE'];
+      if (flags.auth === 'tokens' && !tokenFile) {
+        io.stderr('tychoc: serve --auth tokens needs --token-file (or TYCHOC_TOKEN_FILE)\n');
+        return io.exit(ExitCode.usage);
+      }
+      io.exit(await withCluster(io, flags, async (kube) => {
+        const api = await import('../api/index.js');
+        let authenticate;
+        try {
+          authenticate = flags.auth === 'tokens' ? api.tokenFile(resolve(io.cwd, tokenFile!)) : api.tokenReview(kube, flags.adminGroup);
+        } catch (e) {
+          io.stderr(`tychoc: ${(e as Error).message}\n`);
+          return ExitCode.input;
+        }
+        const app = await api.buildServer({
+          kube,
+          authenticate,
+          namespace: flags.namespace ?? kube.defaultNamespace,
+          ...(flags.policy ? { policyFile: resolve(io.cwd, flags.policy) } : {}),
+          version,
+          logger: true,
+        });
+        const address = await app.listen({ host: flags.host, port: flags.port });
+        io.stderr(`tychoc: serving on ${address}\n`);
+        // The first signal closes gracefully (requests in flight finish); a second one exits at once.
+        await new Promise<void>((done) => onStopSignals((signal, count) => (count === 1 ? done() : process.exit(STOP_SIGNALS[signal]))));
+        await app.close();
+        return ExitCode.ok;
+      }));
+    });
+}

@@ -1,0 +1,162 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildServer, tokenFile } from '../../src/api/index.js';
+import { connect } from '../../src/executor/kubeconfig.js';
+import type { Kube } from '../../src/executor/systems.js';
+import { createNamespace, list, useCluster } from '../executor/cluster-fixture.js';
+
+/**
+ * `tychoc serve` end to end: real HTTP on loopback, a real kube-apiserver with kwok nodes behind
+ * it, and two server instances sharing the cluster (state lives there, nowhere else).
+ */
+const c = useCluster();
+const TOKENS = { admin: 'admin-token-0123456789abcdef', alice: 'alice-token-0123456789abcdef', bob: 'bob-token-0123456789abcdef0' };
+
+let kube: Kube;
+const servers: FastifyInstance[] = [];
+const urls: string[] = [];
+
+async function serve(): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'tychoc-api-test-'));
+  const tokens = join(dir, 'tokens.yaml');
+  writeFileSync(tokens, [
+    `- {token: ${TOKENS.admin}, username: root, role: admin}`,
+    `- {token: ${TOKENS.alice}, username: alice@example.org, role: user}`,
+    `- {token: ${TOKENS.bob}, username: bob, role: user}`,
+  ].join('\n'));
+  const app = await buildServer({ kube, authenticate: tokenFile(tokens), namespace: 'apps', version: '0.0.0-test', downTimeoutMs: 60_000 });
+  servers.push(app);
+  return app.listen({ host: '127.0.0.1', port: 0 });
+}
+
+beforeAll(async () => {
+  kube = await connect({ kubeconfig: c.cluster.kubeconfig, env: {}, cwd: tmpdir(), requestTimeoutMs: 30_000 });
+  await createNamespace(c.api, 'apps');
+  urls.push(await serve(), await serve());
+}, 60_000);
+afterAll(async () => {
+  for (const s of servers) await s.close();
+  kube?.client.close();
+});
+
+type Who = keyof typeof TOKENS | 'nobody' | 'wrong';
+async function call(who: Who, method: string, path: string, body?: unknown, server = 0): Promise<{ status: number; json: any }> {
+  const headers: Record<string, string> = body === undefined ? {} : { 'content-type': 'application/json' };
+  if (who !== 'nobody') headers['authorization'] = `Bearer ${who === 'wrong' ? 'x'.repeat(28) : TOKENS[who]}`;
+  const res = await fetch(`${urls[server]}${path}`, { method, headers, ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }) });
+  return { status: res.status, json: await res.json() };
+}
+
+const SHOP = { name: 'shop', services: { web: { image: 'nginx:1.27', ports: ['80'] }, cache: { image: 'redis:7', expose: ['6379'] } } };
+
+describe('tychoc serve', () => {
+  let sid = '';
+
+  it('answers health without a token, and nothing else', async () => {
+    expect(await call('nobody', 'GET', '/healthz')).toEqual({ status: 200, json: { status: 'success', result: {}, message: 'ok' } });
+    expect((await call('nobody', 'GET', '/readyz')).status).toBe(200);
+    expect(await call('nobody', 'GET', '/systems')).toEqual({ status: 401, json: { status: 'error', result: {}, message: 'a bearer token is required (Authorization: Bearer <token>)' } });
+    expect(await call('wrong', 'GET', '/systems')).toEqual({ status: 401, json: { status: 'error', result: {}, message: 'the bearer token is not known' } });
+    expect((await call('nobody', 'GET', '/openapi.json')).status).toBe(401);
+  });
+
+  it('starts a system for the caller, and reports every service with its cluster name and ports', async () => {
+    const principal = JSON.stringify({ username: 'alice@example.org', access_token: 'secret-access-token', refresh_token: 'secret-refresh' });
+    const { status, json } = await call('alice', 'POST', '/system/start', { system: SHOP, principal });
+    expect(status).toBe(200);
+    sid = json.result.sid;
+    expect(json).toMatchObject({
+      status: 'success',
+      result: {
+        name: `shop-${sid}`,
+        app_id: 'shop',
+        namespace: 'apps',
+        username: 'alice-example.org-7a64adf287',
+        services: {
+          web: { kind: 'Deployment', host: 'web.apps.svc', ports: [{ port: 80, protocol: 'TCP' }], desired: 1 },
+          cache: { kind: 'Deployment', host: 'cache.apps.svc', ports: [{ port: 6379, protocol: 'TCP' }], desired: 1 },
+        },
+      },
+    });
+    const deployments = await list(c.api, `/apis/apps/v1/namespaces/apps/deployments?labelSelector=tycho-guid%3D${sid}`);
+    expect(deployments.map((d) => d.metadata.labels.username)).toEqual(['alice-example.org-7a64adf287', 'alice-example.org-7a64adf287']);
+    // The principal's tokens go nowhere: not into env, labels or annotations.
+    expect(JSON.stringify(deployments)).not.toMatch(/secret-access-token|secret-refresh/);
+  });
+
+  it('shows a user its own systems only; an admin every one, or one user\'s', async () => {
+    expect((await call('alice', 'POST', '/system/status', {})).json.result.map((s: any) => s.sid)).toEqual([sid]);
+    expect((await call('bob', 'POST', '/system/status', {})).json.result).toEqual([]);
+    expect((await call('bob', 'GET', `/systems/${sid}`)).status).toBe(404);
+    expect((await call('bob', 'POST', '/system/status', { username: 'alice@example.org' })).status).toBe(403);
+    expect((await call('admin', 'GET', '/systems')).json.result.map((s: any) => s.sid)).toEqual([sid]);
+    expect((await call('admin', 'GET', '/systems?username=bob')).json.result).toEqual([]);
+    expect((await call('admin', 'GET', `/systems?username=${encodeURIComponent('alice@example.org')}`)).json.result.map((s: any) => s.sid)).toEqual([sid]);
+  });
+
+  it('refuses to let one user start, change or delete another\'s systems', async () => {
+    expect(await call('bob', 'POST', '/system/start', { system: SHOP, username: 'alice@example.org' })).toEqual({ status: 403, json: { status: 'error', result: {}, message: 'bob may not start a system for alice@example.org' } });
+    expect((await call('bob', 'POST', '/system/modify', { name: sid, replicas: 3 })).status).toBe(404);
+    expect((await call('bob', 'POST', '/system/delete', { name: sid })).status).toBe(404);
+    expect((await call('bob', 'DELETE', `/systems/${sid}`)).status).toBe(404);
+    const deployments = await list(c.api, `/apis/apps/v1/namespaces/apps/deployments?labelSelector=tycho-guid%3D${sid}`);
+    expect(deployments.map((d) => d.spec.replicas)).toEqual([1, 1]);
+  });
+
+  it('modifies resources, labels and replicas of one service, through either server', async () => {
+    const { status, json } = await call('alice', 'POST', '/system/modify', { 'tycho-guid': sid, service: 'web', resources: { cpu: '250m', memory: '256Mi' }, labels: { tier: 'front' }, replicas: 2 }, 1);
+    expect(status).toBe(200);
+    expect(json.result.modified).toEqual(['deployment.apps/web']);
+    const [web] = await list(c.api, `/apis/apps/v1/namespaces/apps/deployments?labelSelector=tycho-guid%3D${sid},app.kubernetes.io/name%3Dweb`);
+    expect(web.spec.replicas).toBe(2);
+    expect(web.spec.template.metadata.labels.tier).toBe('front');
+    expect(web.spec.template.spec.containers[0].resources).toMatchObject({ limits: { cpu: '250m', memory: '256Mi' }, requests: { cpu: '250m', memory: '256Mi' } });
+    expect((await call('alice', 'PATCH', `/systems/${sid}`, { labels: { 'tycho-guid': 'other' } })).json.message).toBe('label tycho-guid is set by tychoc');
+    expect((await call('alice', 'PATCH', `/systems/${sid}`, { cpu: 'lots' })).status).toBe(400);
+  });
+
+  it('refuses a body the schema does not allow (400), one too large (413), and a compose file that does not compile (422)', async () => {
+    const unknown = await call('alice', 'POST', '/system/start', { system: SHOP, extra: 1 });
+    expect(unknown.status).toBe(400);
+    expect(unknown.json.status).toBe('error');
+    expect(unknown.json.message).toMatch(/must NOT have additional properties/);
+    expect((await call('alice', 'POST', '/system/start', { system: { services: {} }, env: 'x'.repeat(1_100_000) })).status).toBe(413);
+    expect((await call('alice', 'POST', '/system/start', '{"system": ')).status).toBe(400);
+    const bad = await call('alice', 'POST', '/system/start', { system: 'services:\n  web:\n    image: nginx\n    portz: [80]\n' });
+    expect(bad).toEqual({
+      status: 422,
+      json: {
+        status: 'error',
+        result: { diagnostics: ['compose.yaml:4:5 error TYC0301 unknown key `portz` in service `web`, did you mean `ports`?'] },
+        message: 'the compose file does not compile (1 error): compose.yaml:4:5 error TYC0301 unknown key `portz` in service `web`, did you mean `ports`?',
+      },
+    });
+  });
+
+  it('reads no file of the server\'s, and lets through nothing the policy forbids', async () => {
+    const extend = await call('alice', 'POST', '/system/start', { system: { services: { web: { image: 'nginx', env_file: '/etc/hostname' } } } });
+    expect(extend.status).toBe(422);
+    expect(extend.json.result.diagnostics[0]).toMatch(/^compose\.json:\d+:\d+ error TYC0104 cannot read env_file .*etc\/hostname: outside the project directory/);
+    const privileged = await call('alice', 'POST', '/system/start', { system: { services: { web: { image: 'nginx', privileged: true } } } });
+    expect(privileged.status).toBe(422);
+    expect(privileged.json.message).toMatch(/TYC0701 service `web` asks for privileged mode, which the policy forbids/);
+  });
+
+  it('deletes the system through the other server, and then knows it no more', async () => {
+    expect(await call('alice', 'POST', '/system/delete', { name: sid }, 1)).toMatchObject({ status: 200, json: { status: 'success', result: { keptClaims: [] } } });
+    expect(await list(c.api, `/apis/apps/v1/namespaces/apps/deployments?labelSelector=tycho-guid%3D${sid}`)).toEqual([]);
+    expect((await call('alice', 'GET', `/systems/${sid}`)).status).toBe(404);
+    expect((await call('alice', 'POST', '/system/delete', { name: sid })).status).toBe(404);
+  });
+
+  it('publishes an OpenAPI document of every route, from the same schemas', async () => {
+    const { status, json } = await call('bob', 'GET', '/openapi.json');
+    expect(status).toBe(200);
+    expect(json.openapi).toMatch(/^3\./);
+    expect(Object.keys(json.paths).sort()).toEqual(['/system/delete', '/system/modify', '/system/start', '/system/status', '/systems', '/systems/{sid}']);
+    expect(json.paths['/system/start'].post.requestBody.content['application/json'].schema).toBeDefined();
+  });
+});

@@ -10,7 +10,8 @@ import { deleteSystem, listSystems, modifySystem, startSystem, type ModifyReques
 
 export { tokenFile, tokenReview, type Authenticate, type Caller } from './auth.js';
 export type { Envelope } from './envelope.js';
-export type { SystemView } from './systems.js';
+export type { ModifyRequest, StartRequest, SystemView } from './systems.js';
+export { TychoApiError, TychoClient } from './client.js';
 
 export interface ApiOptions {
   readonly kube: Kube;

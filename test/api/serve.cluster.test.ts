@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildServer, tokenFile } from '../../src/api/index.js';
+import { buildServer, tokenFile, TychoApiError, TychoClient } from '../../src/api/index.js';
 import { connect } from '../../src/executor/kubeconfig.js';
 import type { Kube } from '../../src/executor/systems.js';
 import { createNamespace, list, useCluster } from '../executor/cluster-fixture.js';
@@ -158,5 +158,21 @@ describe('tychoc serve', () => {
     expect(json.openapi).toMatch(/^3\./);
     expect(Object.keys(json.paths).sort()).toEqual(['/system/delete', '/system/modify', '/system/start', '/system/status', '/systems', '/systems/{sid}']);
     expect(json.paths['/system/start'].post.requestBody.content['application/json'].schema).toBeDefined();
+  });
+});
+
+describe('TychoClient', () => {
+  it('starts, lists, changes and deletes a system; a compose file that does not compile is an error with its diagnostics', async () => {
+    const client = new TychoClient(urls[1]!, TOKENS.bob);
+    const started = await client.start({ system: 'name: notes\nservices:\n  app:\n    image: nginx:1.27\n    expose: ["80"]\n' });
+    expect(started).toMatchObject({ app_id: 'notes', username: 'bob', services: { app: { host: 'app.apps.svc', ports: [{ port: 80, protocol: 'TCP' }] } } });
+    expect((await client.status()).map((s) => s.sid)).toEqual([started.sid]);
+    expect((await client.system(started.sid)).name).toBe(`notes-${started.sid}`);
+    expect(await client.modify(started.sid, { replicas: 0 })).toEqual({ modified: ['deployment.apps/app'] });
+    expect((await client.delete(started.sid)).keptClaims).toEqual([]);
+    const failure = await client.start({ system: { services: { app: {} } } }).catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(TychoApiError);
+    expect(failure).toMatchObject({ status: 422, result: { diagnostics: [expect.stringMatching(/^compose\.json:4:12 error TYC0304 service `app` has neither `image` nor `build`/)] } });
+    await expect(new TychoClient(urls[0]!, 'x'.repeat(20)).status()).rejects.toMatchObject({ status: 401, message: 'the bearer token is not known' });
   });
 });

@@ -172,7 +172,7 @@ describe('TychoClient', () => {
     expect((await client.delete(started.sid)).keptClaims).toEqual([]);
     const failure = await client.start({ system: { services: { app: {} } } }).catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(TychoApiError);
-    expect(failure).toMatchObject({ status: 422, result: { diagnostics: [expect.stringMatching(/^compose\.json:4:12 error TYC0304 service `app` has neither `image` nor `build`/)] } });
+    expect(failure).toMatchObject({ status: 422, result: { diagnostics: [expect.stringMatching(/^compose\.json:3:12 error TYC0304 service `app` has neither `image` nor `build`/)] } });
     await expect(new TychoClient(urls[0]!, 'x'.repeat(20)).status()).rejects.toMatchObject({ status: 401, message: 'the bearer token is not known' });
   });
 });

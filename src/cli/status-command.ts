@@ -2,19 +2,21 @@ import type { Command } from 'commander';
 import type { ServiceStatus, SystemStatus } from '../executor/status.js';
 import { age, clusterCommand, exitCodeFor, parseSystem, sidOf, table, withCluster, type ClusterFlags } from './cluster-options.js';
 import { ExitCode, type Io } from './io.js';
+import { remote, remoteClient, showSystems, withRemoteOptions, type RemoteFlags } from './remote.js';
 
-interface StatusFlags extends ClusterFlags {
+interface StatusFlags extends ClusterFlags, RemoteFlags {
   terse?: boolean;
 }
 
 /** `tychoc status [SID]`: the systems on the cluster, service by service. */
 export function statusCommand(io: Io): Command {
-  return clusterCommand(io, 'status')
+  return withRemoteOptions(clusterCommand(io, 'status'))
     .description('show systems (all visible, or one): replicas, pods, restarts and ports per service')
     .argument('[system]', 'only this system: its id, or its project\'s name', parseSystem)
     .option('-n, --namespace <namespace>', 'only systems in this namespace (default: all namespaces you may list)')
     .option('--terse', 'one line per system')
     .action(async (ref: string | undefined, flags: StatusFlags) => {
+      if (flags.server) return io.exit(await statusRemote(io, ref, flags));
       io.exit(
         await withCluster(io, flags, async (kube) => {
           const { systemStatus } = await import('../executor/status.js');
@@ -57,4 +59,15 @@ function detailed(s: SystemStatus): string {
   const services = table([['SERVICE', 'KIND', 'READY', 'PODS', 'RESTARTS', 'PORTS', 'AGE'], ...rows]);
   const claims = s.claims.map((c) => [c.name, c.phase, c.capacity ?? '-', c.storageClass ?? '-']);
   return head + services + (claims.length > 0 ? table([['CLAIM', 'STATUS', 'CAPACITY', 'STORAGECLASS'], ...claims]) : '');
+}
+
+/** `status --server`: the systems the server lets the caller see. */
+async function statusRemote(io: Io, ref: string | undefined, flags: StatusFlags): Promise<ExitCode> {
+  const client = await remoteClient(io, flags);
+  if (!client) return ExitCode.usage;
+  return remote(io, async () => {
+    const systems = ref === undefined ? await client.status() : [await client.system(ref)];
+    io.stdout(flags.output === 'json' ? `${JSON.stringify(systems, null, 2)}\n` : showSystems(systems, !!flags.terse));
+    return ExitCode.ok;
+  });
 }

@@ -4,22 +4,38 @@ import { clusterCommand, withCluster } from './cluster-options.js';
 import { addDeployOptions, runDeploy, type DeployFlags } from './deploy-run.js';
 import { ExitCode, type Io } from './io.js';
 import { compileProject, withProjectOptions, type ProjectFlags } from './project-options.js';
+import { composeRequest, remote, remoteClient, showSystems, withRemoteOptions, type RemoteFlags } from './remote.js';
 
-type UpFlags = DeployFlags & ProjectFlags;
+type UpFlags = DeployFlags & ProjectFlags & RemoteFlags;
 
 /** `tychoc up [files...]`: compile compose files and run the system on the cluster. */
 export function upCommand(io: Io, version: string): Command {
   const cmd = withProjectOptions(clusterCommand(io, 'up').description('compile compose files and run them on a cluster as a new system (or update one with --sid)'));
-  return addDeployOptions(cmd).action(async (files: string[], flags: UpFlags) => {
+  return withRemoteOptions(addDeployOptions(cmd)).action(async (files: string[], flags: UpFlags) => {
     io.exit(await runUp(io, files, flags, version));
   });
 }
 
 async function runUp(io: Io, files: string[], flags: UpFlags, version: string): Promise<ExitCode> {
+  if (flags.server) return runUpRemote(io, files, flags);
   // Chosen before compiling, so that every label and selector the compiler writes names it.
   const sid = flags.sid ?? newSid();
   const result = await compileProject(io, files, flags, { sid, username: flags.username });
   if (!result?.system) return ExitCode.input;
   const { manifests, system } = result;
   return withCluster(io, flags, (kube) => runDeploy(io, kube, manifests!, system.name, { ...flags, newSid: sid }, version, false));
+}
+
+/** `up --server`: the server compiles and deploys; the compose file and its .env are sent as they are. */
+async function runUpRemote(io: Io, files: string[], flags: UpFlags): Promise<ExitCode> {
+  const client = await remoteClient(io, flags);
+  if (!client) return ExitCode.usage;
+  const request = composeRequest(io, [...files, ...(flags.file ?? [])]);
+  if (!request) return ExitCode.input;
+  const name = flags.projectName ?? flags.name;
+  return remote(io, async () => {
+    const system = await client.start({ ...request, ...(name ? { name } : {}), ...(flags.username ? { username: flags.username } : {}), ...(flags.namespace ? { namespace: flags.namespace } : {}) });
+    io.stdout(flags.output === 'json' ? `${JSON.stringify(system, null, 2)}\n` : showSystems([system], false));
+    return ExitCode.ok;
+  });
 }

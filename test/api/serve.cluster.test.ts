@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer, tokenFile, TychoApiError, TychoClient } from '../../src/api/index.js';
 import { connect } from '../../src/executor/kubeconfig.js';
 import type { Kube } from '../../src/executor/systems.js';
-import { createNamespace, list, useCluster } from '../executor/cluster-fixture.js';
+import { composeProject, createNamespace, list, useCluster } from '../executor/cluster-fixture.js';
+import { runCli } from '../run-cli.js';
 
 /**
  * `tychoc serve` end to end: real HTTP on loopback, a real kube-apiserver with kwok nodes behind
@@ -174,5 +175,30 @@ describe('TychoClient', () => {
     expect(failure).toBeInstanceOf(TychoApiError);
     expect(failure).toMatchObject({ status: 422, result: { diagnostics: [expect.stringMatching(/^compose\.json:3:12 error TYC0304 service `app` has neither `image` nor `build`/)] } });
     await expect(new TychoClient(urls[0]!, 'x'.repeat(20)).status()).rejects.toMatchObject({ status: 401, message: 'the bearer token is not known' });
+  });
+});
+
+describe('tychoc up, status and down --server', () => {
+  it('sends the compose file and its .env, shows what the server answers, and takes the system down', async () => {
+    const dir = composeProject('name: board\nservices:\n  app:\n    image: nginx:${TAG}\n    expose: ["80"]\n', { '.env': 'TAG=1.27\n', token: `${TOKENS.alice}\n` });
+    const remote = ['--server', urls[0]!, '--token-file', 'token'];
+    const up = await runCli(['up', ...remote, '-o', 'json'], dir);
+    expect(up.stderr).toBe('');
+    expect(up.code).toBe(0);
+    const system = JSON.parse(up.stdout);
+    const [deployment] = await list(c.api, `/apis/apps/v1/namespaces/apps/deployments?labelSelector=tycho-guid%3D${system.sid}`);
+    expect(deployment.spec.template.spec.containers[0].image).toBe('nginx:1.27');
+    const status = await runCli(['status', ...remote, '--terse'], dir);
+    expect(status.stdout).toMatch(new RegExp(`^SYSTEM +SID +NAMESPACE +READY +AGE\\nboard-${system.sid} +${system.sid} +apps +\\d/1 +\\d+s\\n$`));
+    expect((await runCli(['status', ...remote, system.sid], dir, {})).stdout).toMatch(/^system board-\w+ \(sid \w+\) in namespace apps, \d+s old, user alice-example\.org-7a64adf287\nSERVICE +KIND +READY +HOST +PORTS\napp +Deployment +\d\/1 +app\.apps\.svc +80\/TCP\n$/);
+    // Another user's token sees none of it, and cannot take it down.
+    expect((await runCli(['down', '--server', urls[0]!, system.sid], dir, { TYCHOC_TOKEN: TOKENS.bob })).code).toBe(7);
+    expect(await runCli(['down', ...remote, system.sid], dir)).toEqual({ code: 0, stdout: `system ${system.sid}: deleted 4 object(s)\n`, stderr: '' });
+    // A compose file the server refuses prints its diagnostics and exits 1, as a local compile does.
+    const bad = composeProject('services:\n  app:\n    image: nginx\n    privileged: true\n', { token: TOKENS.alice });
+    const refused = await runCli(['up', ...remote], bad);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/^compose\.yaml:2:3 error TYC0701 service `app` asks for privileged mode, which the policy forbids/);
+    expect((await runCli(['status', '--server', urls[0]!], dir)).code).toBe(2);
   });
 });

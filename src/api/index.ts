@@ -5,6 +5,7 @@ import type { Kube } from '../executor/systems.js';
 import type { PolicyOverrides } from '../model/policy.js';
 import { packagePath } from '../package-path.js';
 import type { Authenticate, Caller } from './auth.js';
+import { createDefinition, definitionStatus, deleteDefinition, getDefinition, listDefinitions, replaceDefinition, scaleDefinition, type ServiceDefinition } from './definitions.js';
 import { ApiProblem, errorHandler, success } from './envelope.js';
 import { deleteSystem, listSystems, modifySystem, startSystem, type ModifyRequest, type StartRequest, type SystemsContext } from './systems.js';
 
@@ -40,7 +41,7 @@ const PUBLIC = new Set(['/healthz', '/readyz']);
 
 /**
  * The HTTP server: Tycho's compute API (`/system/start`, `/system/status`, `/system/delete`,
- * `/system/modify`) and REST aliases (`/systems`). Every body, query and answer has a JSON Schema
+ * `/system/modify`), REST aliases (`/systems`), and service definitions (`/service`). Every body, query and answer has a JSON Schema
  * from `schemas/api/`, and `/openapi.json` is built from the same schemas. State lives in the
  * cluster only, so any number of servers can answer for the same systems.
  */
@@ -133,5 +134,20 @@ export async function buildServer(opts: ApiOptions): Promise<FastifyInstance> {
   app.patch<{ Params: { sid: string }; Body: ModifyRequest }>('/systems/:sid', { schema: { params: sidParam, body: { $ref: 'modify-request#' } } }, async (request) =>
     success(await modifySystem(ctx, request.params.sid, request.body, caller(request))),
   );
+  // Service definitions, in the style of the Genisys connector.
+  const nameParam = { type: 'object', properties: { name: { type: 'string', pattern: '^[a-z]([-a-z0-9]{0,30}[a-z0-9])?$' } }, required: ['name'] };
+  app.get('/service', async (request) => success(await listDefinitions(ctx, caller(request))));
+  app.post<{ Body: ServiceDefinition }>('/service', { schema: { body: { $ref: 'service-definition#' } } }, async (request, reply) =>
+    reply.code(201).send(success(await createDefinition(ctx, request.body, caller(request)))),
+  );
+  app.get<{ Params: { name: string } }>('/service/:name', { schema: { params: nameParam } }, async (request) => success(await getDefinition(ctx, request.params.name, caller(request))));
+  app.put<{ Params: { name: string }; Body: ServiceDefinition }>('/service/:name', { schema: { params: nameParam, body: { $ref: 'service-definition#' } } }, async (request) =>
+    success(await replaceDefinition(ctx, request.params.name, request.body, caller(request))),
+  );
+  app.delete<{ Params: { name: string } }>('/service/:name', { schema: { params: nameParam } }, async (request) => success(await deleteDefinition(ctx, request.params.name, caller(request))));
+  app.post<{ Params: { name: string }; Body: { number: number } }>('/service/:name/scale', { schema: { params: nameParam, body: { type: 'object', required: ['number'], properties: { number: { type: 'integer', minimum: 0, maximum: 1000 } }, additionalProperties: false } } }, async (request) =>
+    success(await scaleDefinition(ctx, request.params.name, request.body.number, caller(request))),
+  );
+  app.get<{ Params: { name: string } }>('/service/:name/status', { schema: { params: nameParam } }, async (request) => success(await definitionStatus(ctx, request.params.name, caller(request))));
   return app;
 }

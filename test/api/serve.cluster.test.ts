@@ -157,7 +157,7 @@ describe('tychoc serve', () => {
     const { status, json } = await call('bob', 'GET', '/openapi.json');
     expect(status).toBe(200);
     expect(json.openapi).toMatch(/^3\./);
-    expect(Object.keys(json.paths).sort()).toEqual(['/system/delete', '/system/modify', '/system/start', '/system/status', '/systems', '/systems/{sid}']);
+    expect(Object.keys(json.paths).sort()).toEqual(['/service', '/service/{name}', '/service/{name}/scale', '/service/{name}/status', '/system/delete', '/system/modify', '/system/start', '/system/status', '/systems', '/systems/{sid}']);
     expect(json.paths['/system/start'].post.requestBody.content['application/json'].schema).toBeDefined();
   });
 });
@@ -201,4 +201,59 @@ describe('tychoc up, status and down --server', () => {
     expect(refused.stderr).toMatch(/^compose\.yaml:2:3 error TYC0701 service `app` asks for privileged mode, which the policy forbids/);
     expect((await runCli(['status', '--server', urls[0]!], dir)).code).toBe(2);
   });
+});
+
+describe('service definitions', () => {
+  const echo = { name: 'echo', image: 'nginx:1.27', command: ['nginx', '-g', 'daemon off;'], environment: { MODE: 'test' }, ports: [80] };
+  const workload = async () => (await list(c.api, '/apis/apps/v1/namespaces/apps/deployments?labelSelector=app.kubernetes.io%2Fname%3Decho'))[0];
+
+  it('are validated before anything is written, stored in the cluster, and seen by every server', async () => {
+    const refused = await call('alice', 'POST', '/service', { ...echo, environment: { MODE: 'test' }, image: '' });
+    expect(refused.status).toBe(400);
+    const badPort = await call('alice', 'POST', '/service', { name: 'echo', image: 'nginx', ports: ['99999'] });
+    expect(badPort.status).toBe(422);
+    expect(await list(c.api, '/api/v1/namespaces/apps/configmaps?labelSelector=tychoc.io%2Fservice-definition')).toEqual([]);
+    const created = await call('alice', 'POST', '/service', echo);
+    expect(created.status).toBe(201);
+    expect(created.json.result).toMatchObject({ ...echo, sid: expect.stringMatching(/^[0-9a-f]{12}$/) });
+    expect((await call('alice', 'POST', '/service', echo)).status).toBe(409);
+    expect((await call('alice', 'GET', '/service/echo', undefined, 1)).json.result).toMatchObject(echo);
+    expect((await call('alice', 'GET', '/service', undefined, 1)).json.result.map((d: any) => d.name)).toEqual(['echo']);
+    expect((await call('bob', 'GET', '/service')).json.result).toEqual([]);
+    expect((await call('bob', 'GET', '/service/echo')).status).toBe(404);
+    const deployment = await workload();
+    expect(deployment.spec.replicas).toBe(1);
+    expect(deployment.spec.template.spec.containers[0]).toMatchObject({ image: 'nginx:1.27', args: ['nginx', '-g', 'daemon off;'], env: [{ name: 'MODE', value: 'test' }] });
+  });
+
+  it('scale sets exactly that definition\'s replicas, which a replaced definition keeps', async () => {
+    expect((await call('alice', 'POST', '/service/echo/scale', { number: 3 })).json.result).toEqual({ scaled: ['deployment.apps/echo'] });
+    expect((await workload()).spec.replicas).toBe(3);
+    expect((await call('bob', 'POST', '/service/echo/scale', { number: 0 })).status).toBe(404);
+    const status = await waitForStatus(3);
+    expect(status).toMatchObject({ running_resources: 3, desired: 3, ready: true });
+    const replaced = await call('alice', 'PUT', '/service/echo', { ...echo, environment: { MODE: 'prod' } });
+    expect(replaced.status).toBe(200);
+    const deployment = await workload();
+    expect(deployment.spec.replicas).toBe(3);
+    expect(deployment.spec.template.spec.containers[0].env).toEqual([{ name: 'MODE', value: 'prod' }]);
+    expect((await call('alice', 'GET', '/service/echo')).json.result.environment).toEqual({ MODE: 'prod' });
+    expect((await call('alice', 'PUT', '/service/echo', { ...echo, name: 'other' })).status).toBe(400);
+  });
+
+  it('delete removes the definition with everything it runs', async () => {
+    expect((await call('alice', 'DELETE', '/service/echo')).status).toBe(200);
+    expect(await workload()).toBeUndefined();
+    expect(await list(c.api, '/api/v1/namespaces/apps/configmaps?labelSelector=tychoc.io%2Fservice-definition')).toEqual([]);
+    expect((await call('alice', 'GET', '/service/echo')).status).toBe(404);
+  });
+
+  async function waitForStatus(ready: number): Promise<any> {
+    for (let i = 0; i < 120; i++) {
+      const { json } = await call('alice', 'GET', '/service/echo/status');
+      if (json.result.running_resources === ready) return json.result;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    throw new Error(`echo never had ${ready} ready replicas`);
+  }
 });

@@ -66,15 +66,21 @@ export async function buildServer(opts: ApiOptions): Promise<FastifyInstance> {
     app.addSchema(JSON.parse(readFileSync(packagePath('schemas', 'api', file), 'utf8')));
   }
   app.setErrorHandler(errorHandler);
+  // Once closing, answers in flight end their connections, which would otherwise idle for the
+  // keep-alive timeout and keep a stopping server alive.
+  let closing = false;
+  app.addHook('preClose', async () => void (closing = true));
+  app.addHook('onSend', async (_request, reply) => void (closing && reply.header('connection', 'close')));
   app.setNotFoundHandler((request, reply) => void reply.code(404).send({ status: 'error', result: {}, message: `no route ${request.method} ${request.url.split('?')[0]}` }));
 
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', async (request, reply) => {
     if (PUBLIC.has(request.url.split('?')[0]!)) return;
     const header = request.headers.authorization;
     const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
     if (!token) throw new ApiProblem(401, 'a bearer token is required (Authorization: Bearer <token>)');
     request.caller = await opts.authenticate(token);
-    request.log = request.log.child({ user: request.caller.username });
+    // The completion line is written through the reply's logger: both name the caller.
+    request.log = reply.log = request.log.child({ user: request.caller.username });
   });
 
   const ctx: SystemsContext = { kube: opts.kube, namespace: opts.namespace, ...(opts.policy ? { policy: opts.policy } : {}), ...(opts.policyFile ? { policyFile: opts.policyFile } : {}), tooling: `tychoc/${opts.version}`, downTimeoutMs: opts.downTimeoutMs ?? 120_000 };

@@ -257,3 +257,40 @@ describe('service definitions', () => {
     throw new Error(`echo never had ${ready} ready replicas`);
   }
 });
+
+describe('the tychoc serve process', () => {
+  it('serves until SIGTERM, lets a request in flight finish, and exits 0', async () => {
+    const { spawn } = await import('node:child_process');
+    const dir = mkdtempSync(join(tmpdir(), 'tychoc-serve-'));
+    writeFileSync(join(dir, 'tokens.yaml'), `- {token: ${TOKENS.bob}, username: bob, role: user}\n`);
+    const bin = new URL('../../dist/src/cli/bin.js', import.meta.url).pathname;
+    const child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--token-file', 'tokens.yaml', '--kubeconfig', c.cluster.kubeconfig, '-n', 'apps'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    let stdout = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+    const url = await new Promise<string>((done, fail) => {
+      child.stderr.on('data', (d) => {
+        stderr += d;
+        const m = /serving on (http:\/\/\S+)/.exec(stderr);
+        if (m) done(m[1]!);
+      });
+      void exited.then((code) => fail(new Error(`serve exited ${code}: ${stderr}`)));
+    });
+    expect((await fetch(`${url}/readyz`)).status).toBe(200);
+    const inFlight = fetch(`${url}/system/start`, { method: 'POST', headers: { authorization: `Bearer ${TOKENS.bob}`, 'content-type': 'application/json' }, body: JSON.stringify({ system: { name: 'late', services: { app: { image: 'nginx:1.27' } } } }) });
+    await new Promise((r) => setTimeout(r, 50));
+    child.kill('SIGTERM');
+    const answer = await inFlight;
+    // It ends its connection, which would otherwise idle for the keep-alive timeout (72 s) and keep the process alive.
+    expect(answer.headers.get('connection')).toBe('close');
+    expect(answer.status).toBe(200);
+    expect(await exited).toBe(0);
+    // One JSON log line per request, with its id, status and duration; the caller is named.
+    const completed = stdout.split('\n').filter((l) => l.includes('request completed')).map((l) => JSON.parse(l));
+    expect(completed.length).toBeGreaterThanOrEqual(2);
+    expect(completed.find((l) => l.user === 'bob')).toMatchObject({ reqId: expect.any(String), res: { statusCode: 200 }, responseTime: expect.any(Number) });
+    const { sid } = ((await answer.json()) as any).result;
+    expect((await call('bob', 'POST', '/system/delete', { name: sid })).status).toBe(200);
+  });
+});

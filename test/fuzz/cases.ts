@@ -61,15 +61,18 @@ const mutated = corpus.length === 0
   ? generated('edgy')
   : fc.tuple(fc.constantFrom(...corpus), fc.array(mutation, { minLength: 1, maxLength: 2 })).map(([file, ms]: [string, Mutation[]]) => ({ origin: relative(corpusDir, file), text: mutate(corpusText(file), ms) }));
 
-/** A large input (1 to 3 MB) made of many copies of one service, for the cost per megabyte. */
-const large = fc.tuple(composeDocument('plain'), fc.integer({ min: 1_000_000, max: 3_000_000 })).map(([doc, bytes]) => ({ origin: 'generated (large)', text: mutate(stringify(doc), [{ op: 'grow', bytes }]) }));
+/** The origin of large inputs, which are timed alone. */
+export const LARGE = 'generated (large)';
 
-/** Any case: mostly corpus mutations and generated documents, one in a thousand a large one. */
+/** A large input (1 to 3 MB) made of many copies of one service, for the cost per megabyte. */
+const large = fc.tuple(composeDocument('plain'), fc.integer({ min: 1_000_000, max: 3_000_000 })).map(([doc, bytes]) => ({ origin: LARGE, text: mutate(stringify(doc), [{ op: 'grow', bytes }]) }));
+
+/** Any case: mostly corpus mutations and generated documents, one in two thousand a large one. */
 export function fuzzCase(opts: { large?: boolean } = {}): fc.Arbitrary<FuzzCase> {
   const source = fc.oneof(
-    { weight: 500, arbitrary: mutated },
-    { weight: 250, arbitrary: generated('edgy') },
-    { weight: 250, arbitrary: generated('plain') },
+    { weight: 1000, arbitrary: mutated },
+    { weight: 500, arbitrary: generated('edgy') },
+    { weight: 500, arbitrary: generated('plain') },
     ...(opts.large ? [{ weight: 1, arbitrary: large }] : []),
   );
   return fc.tuple(source, extras, policy, rarely(fc.constantFrom(...EDGES.names.filter((n) => n !== '')), 10)).map(([s, more, p, projectName]) => ({

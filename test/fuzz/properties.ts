@@ -6,7 +6,7 @@ import type { Diagnostic } from '../../src/diagnostics.js';
 import { toYamlStream } from '../../src/emit/serialize.js';
 import { k8sProblems } from '../k8s-validity.js';
 import { profileMismatches } from '../pod-security-rules.js';
-import type { FuzzCase } from './cases.js';
+import { LARGE, type FuzzCase } from './cases.js';
 
 /** A broken promise of the compiler's, and the class it belongs to (its detail without the particulars). */
 export interface Violation {
@@ -84,7 +84,7 @@ export function checkCase(c: FuzzCase, dir: string): Checked {
   const written = first.text!.length;
   const budget = SLACK * MS_PER_MB * Math.max(1, (bytes + written) / 1e6);
   const ms = Math.min(first.ms, second.ms);
-  if (ms > budget) violations.push({ property: 'slow', detail: `${Math.round(ms)} ms for ${bytes} bytes read, ${written} written`, class: `slow (${bytes > 1e5 ? 'large' : 'small'} input, ${c.origin === 'generated (large)' ? 'many services' : 'other'})` });
+  if (ms > budget) violations.push({ property: 'slow', detail: `${Math.round(ms)} ms for ${bytes} bytes read, ${written} written`, class: `slow (${bytes > 1e5 ? 'large' : 'small'} input, ${c.origin === LARGE ? 'many services' : 'other'})` });
   const firstError = first.result.diagnostics.find((d) => d.severity === 'error')?.code;
   return { violations, ms, bytes, compiled: manifests.length > 0, ...(firstError ? { firstError } : {}) };
 }

@@ -3,20 +3,27 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import fc from 'fast-check';
-import { fuzzCase, type FuzzCase } from './cases.js';
+import { fuzzCase, LARGE, type FuzzCase } from './cases.js';
 import { checkCase, type Violation } from './properties.js';
 
-/** What main.ts asks of one worker: the inputs `first`, `first + stride`, … below `end`. */
+/**
+ * What main.ts asks of one worker: the inputs `first`, `first + stride`, … below `end`, or the
+ * given `indices`. With `deferLarge`, a large input is handed back instead of checked: large
+ * inputs are timed at the end, one at a time, with no other compile sharing the machine.
+ */
 export interface WorkerTask {
   readonly seed: number;
   readonly first: number;
   readonly stride: number;
   readonly end: number;
+  readonly indices?: readonly number[];
+  readonly deferLarge: boolean;
   readonly large: boolean;
 }
 
 export type WorkerMessage =
   | { readonly type: 'start'; readonly index: number }
+  | { readonly type: 'deferred'; readonly index: number }
   | { readonly type: 'failed'; readonly index: number; readonly case: FuzzCase; readonly violations: readonly Violation[] }
   | { readonly type: 'progress'; readonly done: number; readonly compiled: number; readonly bytes: number; readonly ms: number; readonly codes: Record<string, number> };
 
@@ -27,14 +34,22 @@ export function caseAt(seed: number, index: number, large: boolean): FuzzCase {
 
 const BATCH = 50;
 
+function* range(first: number, end: number, stride: number): Generator<number> {
+  for (let i = first; i < end; i += stride) yield i;
+}
+
 function run(task: WorkerTask, post: (m: WorkerMessage) => void): void {
   const base = mkdtempSync(join(realpathSync(tmpdir()), 'tychoc-fuzz-'));
   const dir = join(base, 'case');
   let stats = { done: 0, compiled: 0, bytes: 0, ms: 0, codes: {} as Record<string, number> };
   try {
-    for (let i = task.first; i < task.end; i += task.stride) {
+    for (const i of task.indices ?? range(task.first, task.end, task.stride)) {
       post({ type: 'start', index: i });
       const c = caseAt(task.seed, i, task.large);
+      if (task.deferLarge && c.origin === LARGE) {
+        post({ type: 'deferred', index: i });
+        continue;
+      }
       const checked = checkCase(c, dir);
       if (checked.violations.length > 0) post({ type: 'failed', index: i, case: c, violations: checked.violations });
       stats.done++;

@@ -41,9 +41,9 @@ const PUBLIC = new Set(['/healthz', '/readyz']);
 
 /**
  * The HTTP server: Tycho's compute API (`/system/start`, `/system/status`, `/system/delete`,
- * `/system/modify`), REST aliases (`/systems`), and service definitions (`/service`). Every body, query and answer has a JSON Schema
- * from `schemas/api/`, and `/openapi.json` is built from the same schemas. State lives in the
- * cluster only, so any number of servers can answer for the same systems.
+ * `/system/modify`), REST aliases (`/systems`), and service definitions (`/service`). Every body
+ * and query has a JSON Schema from `schemas/api/`, and `/openapi.json` is built from the same
+ * schemas. State lives in the cluster only, so any number of servers can answer for the same systems.
  */
 export async function buildServer(opts: ApiOptions): Promise<FastifyInstance> {
   const app = Fastify({

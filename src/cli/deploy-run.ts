@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
 import type { Manifest } from '../emit/chart.js';
+import { userLabel } from '../emit/system-labels.js';
 import type { DeployEvent } from '../executor/deploy.js';
 import { ClusterError } from '../executor/errors.js';
 import { LEASE_SECONDS } from '../executor/lock.js';
@@ -79,7 +80,7 @@ export async function runDeploy(io: Io, kube: Kube, manifests: readonly Manifest
       reuse,
       namespace: flags.namespace ?? kube.defaultNamespace,
       namespacePerSystem: !!flags.namespacePerSystem,
-      username: flags.username?.replace(/[^A-Za-z0-9_.-]+/g, '-').slice(0, 63).replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g, ''),
+      ...(flags.username ? { username: userLabel(flags.username) } : {}),
       tooling: `tychoc/${version}`,
       dryRun,
       force: !!flags.forceConflicts,

@@ -2,6 +2,7 @@ import type { Manifest } from '../emit/chart.js';
 import { userLabel } from '../emit/system-labels.js';
 import { takeDown } from '../executor/delete.js';
 import { deploy } from '../executor/deploy.js';
+import { ClusterError } from '../executor/errors.js';
 import type { KubeObject } from '../executor/kube-client.js';
 import { findWorkloads, scaleWorkloads } from '../executor/modify.js';
 import { listObjects } from '../executor/objects.js';
@@ -53,7 +54,11 @@ export async function createDefinition(ctx: SystemsContext, def: ServiceDefiniti
 export async function replaceDefinition(ctx: SystemsContext, name: string, def: ServiceDefinition, caller: Caller): Promise<ServiceDefinition & { sid: string }> {
   if (def.name !== name) throw new ApiProblem(400, `the definition is named ${def.name}, not ${name}`);
   const current = read(await definitionMap(ctx, name, caller));
-  const [workload] = await findWorkloads(ctx.kube, current.sid, name).catch(() => []);
+  // A workload deleted by hand is run again with the definition's replicas.
+  const [workload] = await findWorkloads(ctx.kube, current.sid, name).catch((e: unknown) => {
+    if (e instanceof ClusterError && e.kind === 'notFound') return [];
+    throw e;
+  });
   const replicas = (workload?.obj as { spec?: { replicas?: number } } | undefined)?.spec?.replicas ?? def.replicas ?? 1;
   await apply(ctx, def, current.sid, replicas, caller, true);
   return { ...def, sid: current.sid };

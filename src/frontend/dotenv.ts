@@ -1,5 +1,6 @@
 import type { Diagnostic, SourcePos } from '../diagnostics.js';
 import { interpolate, InterpolationError, type Lookup } from './interpolate.js';
+import { Lines } from './lines.js';
 
 /**
  * `.env` / `env_file` parsing that reproduces compose-go's `dotenv` parser, quirks included:
@@ -57,7 +58,7 @@ export function parseDotenv(text: string, file: string, lookup: Lookup, earlier?
 class Parser {
   readonly vars = new Map<string, DotenvEntry>();
   readonly diagnostics: Diagnostic[] = [];
-  private readonly lineStarts = [0];
+  private readonly lines: Lines;
   /**
    * Interpolation and bare keys consult `lookup` (the OS environment) before the file itself,
    * as compose-go's `expandVariables` does: an exported shell variable wins over the file.
@@ -70,7 +71,7 @@ class Parser {
     lookup: Lookup,
     earlier: Lookup | undefined,
   ) {
-    for (let i = src.indexOf('\n'); i >= 0; i = src.indexOf('\n', i + 1)) this.lineStarts.push(i + 1);
+    this.lines = new Lines(src);
     this.resolve = (name) => lookup(name) ?? this.vars.get(name) ?? earlier?.(name);
   }
 
@@ -143,14 +144,7 @@ class Parser {
 
   /** The 1-based line and column of offset `at`. */
   private pos(at: number): SourcePos {
-    let lo = 0;
-    let hi = this.lineStarts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (this.lineStarts[mid]! <= at) lo = mid;
-      else hi = mid - 1;
-    }
-    return { file: this.file, line: lo + 1, col: at - this.lineStarts[lo]! + 1 };
+    return { file: this.file, ...this.lines.linePos(at) };
   }
 }
 

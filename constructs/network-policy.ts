@@ -6,10 +6,16 @@ export interface PolicyPort {
   readonly protocol: 'TCP' | 'UDP' | 'SCTP';
 }
 
-/** Pods of one namespace carrying `labels` and at least one of the `anyOf` labels set to "true". */
+/** Pods of one namespace carrying `labels` and at least one of the `anyOf` labels set to "true" (any pod with `labels` when none is given). */
 export interface PeerPods {
   readonly labels: Readonly<Record<string, string>>;
   readonly anyOf: readonly string[];
+}
+
+/** Address ranges that may connect to some ports (to every port when none is given). */
+export interface ClientRanges {
+  readonly cidrs: readonly string[];
+  readonly ports: readonly PolicyPort[];
 }
 
 export interface IngressPolicyProps {
@@ -21,6 +27,8 @@ export interface IngressPolicyProps {
   readonly peers: PeerPods;
   /** Ports any source may connect to; none by default. */
   readonly openPorts?: readonly PolicyPort[];
+  /** Sources outside the cluster's pods that may connect. */
+  readonly clients?: ClientRanges;
 }
 
 /**
@@ -31,8 +39,10 @@ export class IngressPolicy extends Construct {
   constructor(scope: Construct, id: string, props: IngressPolicyProps) {
     super(scope, id);
     // One peer per label, so the policy grows with the labels, not with the pods that carry them.
-    const peers = props.peers.anyOf.map((key) => ({ podSelector: { matchLabels: { ...props.peers.labels, [key]: 'true' } } }));
+    const peerLabels = props.peers.anyOf.length > 0 ? props.peers.anyOf.map((key) => ({ ...props.peers.labels, [key]: 'true' })) : [props.peers.labels];
+    const peers = peerLabels.map((matchLabels) => ({ podSelector: { matchLabels } }));
     const open = props.openPorts ?? [];
+    const clients = props.clients;
     new k8s.KubeNetworkPolicy(this, 'Resource', {
       metadata: { name: props.name, labels: { ...props.labels } },
       spec: {
@@ -41,9 +51,12 @@ export class IngressPolicy extends Construct {
         ingress: [
           { from: peers },
           // A rule without `from` admits every source, inside the cluster or not.
-          ...(open.length > 0 ? [{ ports: open.map((p) => ({ port: k8s.IntOrString.fromNumber(p.port), protocol: p.protocol })) }] : []),
+          ...(open.length > 0 ? [{ ports: policyPorts(open) }] : []),
+          ...(clients ? [{ from: clients.cidrs.map((cidr) => ({ ipBlock: { cidr } })), ...(clients.ports.length > 0 ? { ports: policyPorts(clients.ports) } : {}) }] : []),
         ],
       },
     });
   }
 }
+
+const policyPorts = (ports: readonly PolicyPort[]) => ports.map((p) => ({ port: k8s.IntOrString.fromNumber(p.port), protocol: p.protocol }));

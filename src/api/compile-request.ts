@@ -14,6 +14,8 @@ export interface ComposeInput {
   /** A `.env` file's text. */
   readonly env?: string;
   readonly name?: string;
+  /** Tycho's per-service settings: the address ranges that alone may connect to a service. */
+  readonly services?: Readonly<Record<string, { readonly clients?: readonly string[] }>>;
 }
 
 export interface Compiled {
@@ -46,6 +48,7 @@ export function compileRequest(input: ComposeInput, opts: { sid: string; usernam
       policy,
       ...(opts.policyFile !== undefined ? { policyFile: opts.policyFile } : {}),
       ...(input.name !== undefined ? { projectName: input.name } : {}),
+      clients: Object.fromEntries(Object.entries(input.services ?? {}).map(([service, s]) => [service, s.clients ?? []])),
       ...(opts.username !== undefined ? { username: opts.username } : {}),
       ...(opts.namespace !== undefined ? { namespace: opts.namespace } : {}),
     });

@@ -19,6 +19,8 @@ export interface ApiOptions {
   readonly authenticate: Authenticate;
   /** Namespace of systems started without one. */
   readonly namespace: string;
+  /** Give each system started without a namespace its own (systems of one compose file would collide in a shared one). */
+  readonly namespacePerSystem?: boolean;
   readonly policy?: PolicyOverrides;
   /** A policy file for every compile (bind mounts may ship only the request's own files, whatever it says). */
   readonly policyFile?: string;
@@ -50,7 +52,7 @@ export async function buildServer(opts: ApiOptions): Promise<FastifyInstance> {
     logger: opts.logger ? { level: 'info' } : false,
     bodyLimit: opts.bodyLimit ?? 1024 * 1024,
     // Schema-validated bodies are taken as given: no type coercion, no defaults, unknown keys refused.
-    ajv: { customOptions: { coerceTypes: false, useDefaults: false, removeAdditional: false, allErrors: false } },
+    ajv: { customOptions: { allowUnionTypes: true, coerceTypes: false, useDefaults: false, removeAdditional: false, allErrors: false } },
     requestIdHeader: false,
     return503OnClosing: true,
   });
@@ -83,7 +85,7 @@ export async function buildServer(opts: ApiOptions): Promise<FastifyInstance> {
     request.log = reply.log = request.log.child({ user: request.caller.username });
   });
 
-  const ctx: SystemsContext = { kube: opts.kube, namespace: opts.namespace, ...(opts.policy ? { policy: opts.policy } : {}), ...(opts.policyFile ? { policyFile: opts.policyFile } : {}), tooling: `tychoc/${opts.version}`, downTimeoutMs: opts.downTimeoutMs ?? 120_000 };
+  const ctx: SystemsContext = { kube: opts.kube, namespace: opts.namespace, namespacePerSystem: !!opts.namespacePerSystem, ...(opts.policy ? { policy: opts.policy } : {}), ...(opts.policyFile ? { policyFile: opts.policyFile } : {}), tooling: `tychoc/${opts.version}`, downTimeoutMs: opts.downTimeoutMs ?? 120_000 };
   const caller = (request: FastifyRequest) => request.caller!;
   const envelope = (result: object) => ({ 200: { $ref: 'envelope#', properties: { result } } });
   const sidOf = (body: { name?: string; sid?: string; 'tycho-guid'?: string }) => {

@@ -15,6 +15,8 @@ export interface SystemsContext {
   readonly kube: Kube;
   /** Namespace of systems started without one. */
   readonly namespace: string;
+  /** Give each system started without a namespace its own, `<project>-<sid>`, instead. */
+  readonly namespacePerSystem?: boolean;
   readonly policy?: PolicyOverrides;
   /** The server's policy file, under `policy`. */
   readonly policyFile?: string;
@@ -30,6 +32,7 @@ export interface StartRequest {
   readonly username?: string;
   readonly principal?: { readonly username?: string } | string;
   readonly namespace?: string;
+  readonly services?: Readonly<Record<string, { readonly port?: number | string; readonly clients?: readonly string[] }>>;
 }
 
 /** A system in Tycho's terms, with every service's addresses. */
@@ -47,22 +50,23 @@ export interface SystemView {
 /** Compiles and deploys a request's compose file as a new system of the caller (or, for an admin, of the user it names). */
 export async function startSystem(ctx: SystemsContext, req: StartRequest, caller: Caller): Promise<{ view: SystemView; warnings: readonly string[] }> {
   const username = launchedFor(req, caller);
+  const ownNamespace = req.namespace === undefined && !!ctx.namespacePerSystem;
   const namespace = req.namespace ?? ctx.namespace;
   const sid = newSid();
-  const compiled = compileRequest(req, { sid, username, namespace, ...(ctx.policy ? { policy: ctx.policy } : {}), ...(ctx.policyFile ? { policyFile: ctx.policyFile } : {}) });
-  await deploy(ctx.kube, {
+  const compiled = compileRequest(req, { sid, username, ...(ownNamespace ? {} : { namespace }), ...(ctx.policy ? { policy: ctx.policy } : {}), ...(ctx.policyFile ? { policyFile: ctx.policyFile } : {}) });
+  const { system } = await deploy(ctx.kube, {
     app: compiled.app,
     manifests: compiled.manifests,
     newSid: sid,
     namespace,
-    namespacePerSystem: false,
+    namespacePerSystem: ownNamespace,
     username: userLabel(username),
     tooling: ctx.tooling,
     keepPartial: false,
     dryRun: false,
     force: false,
   });
-  const [status] = await systemStatus(ctx.kube, { sid, namespace });
+  const [status] = await systemStatus(ctx.kube, { sid, namespace: system.namespace });
   if (!status) throw new ApiProblem(500, `system ${sid} was applied but is not found`);
   return { view: view(status), warnings: compiled.warnings };
 }

@@ -11,6 +11,7 @@ interface ServeFlags extends ClusterFlags {
   tokenFile?: string;
   adminGroup: string;
   namespace?: string;
+  namespacePerSystem?: boolean;
   policy?: string;
 }
 
@@ -30,6 +31,7 @@ export function serveCommand(io: Io, version: string) {
     .option('--token-file <file>', 'with --auth tokens: YAML list of {token, username, role: admin|user} (default: TYCHOC_TOKEN_FILE)')
     .option('--admin-group <group>', 'with --auth tokenreview: the group whose members are admins', 'system:masters')
     .option('-n, --namespace <namespace>', 'namespace of systems started without one (default: the context\'s)')
+    .option('--namespace-per-system', 'give each system started without a namespace its own, <project>-<sid>, deleted again with it')
     .option('--policy <file>', 'policy file for every compile')
     .action(async (flags: ServeFlags) => {
       const tokenFile = flags.tokenFile ?? io.env['TYCHOC_TOKEN_FILE'];
@@ -50,6 +52,7 @@ export function serveCommand(io: Io, version: string) {
           kube,
           authenticate,
           namespace: flags.namespace ?? kube.defaultNamespace,
+          namespacePerSystem: !!flags.namespacePerSystem,
           ...(flags.policy ? { policyFile: resolve(io.cwd, flags.policy) } : {}),
           version,
           logger: true,

@@ -42,6 +42,7 @@ export function addNetworkPolicies(chart: Chart, system: System): void {
       podSelector: pods,
       peers: { labels: systemPods, anyOf: iso.networks.map(networkLabel) },
       openPorts: iso.open,
+      ...(iso.clients ? { clients: iso.clients } : {}),
     }), at);
   }
 }

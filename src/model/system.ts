@@ -39,10 +39,12 @@ export interface Route extends Traced {
 /** Which peers may open connections to a service's pods. */
 export interface Isolation {
   readonly service: string;
-  /** Its networks: pods of any service on one of them may reach every port. */
+  /** Its networks: pods of any service on one of them may reach every port; none: every pod of the system may. */
   readonly networks: readonly string[];
   /** Ports anyone may reach: published beyond the cluster, routed by the proxy, or on an external network. */
   readonly open: readonly { readonly port: number; readonly protocol: Protocol }[];
+  /** Address ranges allowed to connect in place of anyone, on the service's ports (every port when it lists none). */
+  readonly clients?: { readonly cidrs: readonly string[]; readonly ports: readonly { readonly port: number; readonly protocol: Protocol }[] };
 }
 
 /** A compose network; services on a shared network may talk to each other. */

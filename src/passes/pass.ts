@@ -10,6 +10,8 @@ export interface PassOptions {
   readonly namespace?: string;
   /** Handlebars templates by file name: the built-in ones, or their overrides from `--templates`. */
   readonly templates?: ReadonlyMap<string, string>;
+  /** Per service, the address ranges (CIDRs) that alone may connect from outside the system. */
+  readonly clients?: Readonly<Record<string, readonly string[]>>;
 }
 
 export interface PassContext {

@@ -20,7 +20,7 @@ let kube: Kube;
 const servers: FastifyInstance[] = [];
 const urls: string[] = [];
 
-async function serve(): Promise<string> {
+async function serve(opts: { namespacePerSystem?: boolean } = {}): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'tychoc-api-test-'));
   const tokens = join(dir, 'tokens.yaml');
   writeFileSync(tokens, [
@@ -28,7 +28,7 @@ async function serve(): Promise<string> {
     `- {token: ${TOKENS.alice}, username: alice@example.org, role: user}`,
     `- {token: ${TOKENS.bob}, username: bob, role: user}`,
   ].join('\n'));
-  const app = await buildServer({ kube, authenticate: tokenFile(tokens), namespace: 'apps', version: '0.0.0-test', downTimeoutMs: 60_000 });
+  const app = await buildServer({ kube, authenticate: tokenFile(tokens), namespace: 'apps', version: '0.0.0-test', downTimeoutMs: 60_000, ...opts });
   servers.push(app);
   return app.listen({ host: '127.0.0.1', port: 0 });
 }
@@ -36,7 +36,7 @@ async function serve(): Promise<string> {
 beforeAll(async () => {
   kube = await connect({ kubeconfig: c.cluster.kubeconfig, env: {}, cwd: tmpdir(), requestTimeoutMs: 30_000 });
   await createNamespace(c.api, 'apps');
-  urls.push(await serve(), await serve());
+  urls.push(await serve(), await serve(), await serve({ namespacePerSystem: true }));
 }, 60_000);
 afterAll(async () => {
   for (const s of servers) await s.close();
@@ -146,6 +146,12 @@ describe('tychoc serve', () => {
     expect(privileged.json.message).toMatch(/TYC0701 service `web` asks for privileged mode, which the policy forbids/);
   });
 
+  it('refuses a second system whose objects would take the names of the first\'s in the same namespace (409)', async () => {
+    const again = await call('bob', 'POST', '/system/start', { system: SHOP });
+    expect(again.status).toBe(409);
+    expect(again.json.message).toMatch(/^namespace apps already has objects of these names, system \w+ \(project shop\): service\/cache, service\/web/);
+  });
+
   it('deletes the system through the other server, and then knows it no more', async () => {
     expect(await call('alice', 'POST', '/system/delete', { name: sid }, 1)).toMatchObject({ status: 200, json: { status: 'success', result: { keptClaims: [] } } });
     expect(await list(c.api, `/apis/apps/v1/namespaces/apps/deployments?labelSelector=tycho-guid%3D${sid}`)).toEqual([]);
@@ -160,6 +166,44 @@ describe('tychoc serve', () => {
     expect(Object.keys(json.paths).sort()).toEqual(['/service', '/service/{name}', '/service/{name}/scale', '/service/{name}/status', '/system/delete', '/system/modify', '/system/start', '/system/status', '/systems', '/systems/{sid}']);
     expect(json.paths['/system/start'].post.requestBody.content['application/json'].schema).toBeDefined();
   });
+});
+
+describe('with a namespace per system', () => {
+  it('starts the same compose file twice, each system in a namespace of its own that goes with it', async () => {
+    const first = await call('alice', 'POST', '/system/start', { system: SHOP }, 2);
+    const second = await call('bob', 'POST', '/system/start', { system: SHOP }, 2);
+    expect([first.status, second.status]).toEqual([200, 200]);
+    const namespaces = [first, second].map((r) => r.json.result.namespace);
+    expect(namespaces).toEqual([`shop-${first.json.result.sid}`, `shop-${second.json.result.sid}`]);
+    expect(second.json.result.services.web.host).toBe(`web.${namespaces[1]}.svc`);
+    for (const [who, r] of [['alice', first], ['bob', second]] as const) expect((await call(who, 'DELETE', `/systems/${r.json.result.sid}`, undefined, 2)).status).toBe(200);
+    for (const ns of namespaces) {
+      const res = await c.api.request('GET', `/api/v1/namespaces/${ns}`);
+      expect(res.status === 404 || JSON.parse(res.text).status.phase === 'Terminating', ns).toBe(true);
+    }
+  });
+
+  it('lets only a service\'s client address ranges connect to it from outside its system', async () => {
+    const start = await call('alice', 'POST', '/system/start', { system: SHOP, services: { web: { port: 80, clients: ['10.1.0.0/16'] }, cache: { clients: [] } } }, 2);
+    expect(start.status).toBe(200);
+    const own = start.json.result.sid;
+    const policies = await list(c.api, `/apis/networking.k8s.io/v1/namespaces/shop-${own}/networkpolicies?labelSelector=tycho-guid%3D${own}`);
+    expect(policies.map((p) => p.metadata.name)).toEqual(['web']);
+    const [system, clients] = policies[0].spec.ingress;
+    expect(system.from).toEqual([{ podSelector: { matchLabels: expect.objectContaining({ 'tycho-guid': own }) } }]);
+    expect(system.from[0].podSelector.matchLabels['app.kubernetes.io/name']).toBeUndefined();
+    expect(clients).toEqual({ from: [{ ipBlock: { cidr: '10.1.0.0/16' } }], ports: [{ port: 80, protocol: 'TCP' }] });
+    expect((await call('alice', 'DELETE', `/systems/${own}`, undefined, 2)).status).toBe(200);
+    expect(await list(c.api, `/apis/networking.k8s.io/v1/networkpolicies?labelSelector=tycho-guid%3D${own}`)).toEqual([]);
+
+    const bad = await call('alice', 'POST', '/system/start', { system: SHOP, services: { web: { clients: ['10.1.0.0'] }, db: { clients: ['10.0.0.0/8'] } } }, 2);
+    expect(bad.status).toBe(422);
+    expect(bad.json.result.diagnostics).toEqual([
+      'error TYC0303 services.web.clients: "10.1.0.0" is not an address range such as 10.0.0.0/8 or 2001:db8::/32',
+      'error TYC0507 services.db.clients: there is no service `db` in the compose file',
+    ]);
+  });
+
 });
 
 describe('TychoClient', () => {

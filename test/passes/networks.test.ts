@@ -58,4 +58,43 @@ describe('networks pass', () => {
       'warning TYC0705 service `a` uses the node\'s network; a NetworkPolicy does not confine it',
     ]);
   });
+  describe('client address ranges', () => {
+    const clientsOf = (compose: string, clients: Record<string, string[]>, policy = {}) =>
+      runPass(networksPass(), runPass(portsPass(), systemFrom(compose)).system, policy, { clients });
+
+    it('confine only the services given ranges when the network policy is off, the whole system being their peers', () => {
+      const { system, messages } = clientsOf('services:\n  web:\n    image: x\n    ports: ["80", "443"]\n    networks: [front]\n  db:\n    image: x\nnetworks:\n  front:\n', {
+        web: ['192.168.0.0/16', '10.0.0.0/8', '10.0.0.0/8'],
+        db: [],
+      });
+      expect(messages).toEqual([]);
+      expect(system.isolation).toEqual([{
+        service: 'web',
+        networks: [],
+        open: [],
+        clients: { cidrs: ['10.0.0.0/8', '192.168.0.0/16'], ports: [{ port: 80, protocol: 'TCP' }, { port: 443, protocol: 'TCP' }] },
+      }]);
+    });
+
+    it('take the place of anyone on published ports, but leave a routed port to the proxy', () => {
+      const compose = 'services:\n  a:\n    image: x\n    ports: ["80", "8888"]\n    x-tycho:\n      expose: LoadBalancer\n';
+      const routes = [{ service: 'a', port: 8888, prefix: '/p/', rewrite: '/', via: 'ambassador' as const, pos: { file: 'f', line: 1, col: 1 } }];
+      const exposed = runPass(portsPass(), systemFrom(compose)).system;
+      const { system } = runPass(networksPass(), { ...exposed, routes }, on, { clients: { a: ['2001:db8::/32'] } });
+      expect(system.isolation).toEqual([{
+        service: 'a',
+        networks: ['default'],
+        open: [{ port: 8888, protocol: 'TCP' }],
+        clients: { cidrs: ['2001:db8::/32'], ports: [{ port: 80, protocol: 'TCP' }, { port: 8888, protocol: 'TCP' }] },
+      }]);
+    });
+
+    it('refuse what is not an address range, and a service the file does not have', () => {
+      const compose = 'services:\n  a:\n    image: x\n';
+      for (const bad of ['10.0.0.0', '10.0.0.0/33', '2001:db8::/129', 'example.com/8', '10.0.0.0/8/8', '10.0.0.0/']) {
+        expect(clientsOf(compose, { a: [bad] }).messages, bad).toEqual([`error TYC0303 services.a.clients: ${JSON.stringify(bad)} is not an address range such as 10.0.0.0/8 or 2001:db8::/32`]);
+      }
+      expect(clientsOf(compose, { b: ['10.0.0.0/8'] }).messages).toEqual(['error TYC0507 services.b.clients: there is no service `b` in the compose file']);
+    });
+  });
 });

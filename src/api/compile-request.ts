@@ -38,7 +38,8 @@ export function compileRequest(input: ComposeInput, opts: { sid: string; usernam
     const file = typeof input.system === 'string' ? 'compose.yaml' : 'compose.json';
     writeFileSync(join(dir, file), typeof input.system === 'string' ? input.system : `${JSON.stringify(input.system, null, 2)}\n`);
     if (input.env !== undefined) writeFileSync(join(dir, '.env'), input.env);
-    const policy: PolicyOverrides = { ...opts.policy, volumes: { ...opts.policy?.volumes, allowedHostRoots: ['.'] } };
+    // A caller's pods never get a ServiceAccount's token: they would act with its rights (the server's own, say).
+    const policy: PolicyOverrides = { ...opts.policy, volumes: { ...opts.policy?.volumes, allowedHostRoots: ['.'] }, security: { ...opts.policy?.security, allowServiceAccounts: false } };
     const result = compile({
       files: [file],
       cwd: dir,

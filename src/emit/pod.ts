@@ -7,8 +7,11 @@ import { k8s, type K8s } from '../../constructs/cdk8s.js';
 export function podSpec(system: System, svc: Service): K8s.PodSpec {
   const { volumes, mounts } = podVolumes(system, svc);
   const restartPolicy = svc.workload.type === 'job' ? (svc.workload.restart === 'never' ? 'Never' : 'OnFailure') : 'Always';
+  const account = svc.settings.serviceAccount?.value;
   return {
-    automountServiceAccountToken: false,
+    // Only a pod that names its ServiceAccount talks to the Kubernetes API; no other gets a token.
+    automountServiceAccountToken: account !== undefined,
+    ...(account !== undefined ? { serviceAccountName: account } : {}),
     // Compose does not inject FOO_SERVICE_HOST-style variables; they can clash with the app's own.
     enableServiceLinks: false,
     restartPolicy,

@@ -23,6 +23,8 @@ export interface Policy {
   readonly security: {
     readonly allowPrivileged: boolean;
     readonly allowHostNamespaces: boolean;
+    /** Whether pods may run as a ServiceAccount the compose file names, with its token: what it may do, they may. */
+    readonly allowServiceAccounts: boolean;
     /** Capabilities beyond the restricted profile's NET_BIND_SERVICE that cap_add may add. */
     readonly allowedCapabilities: readonly string[];
     /**
@@ -54,7 +56,7 @@ export const DEFAULT_POLICY: Policy = {
     bindClaimSize: '1Gi',
     allowedHostRoots: ['.'],
   },
-  security: { allowPrivileged: false, allowHostNamespaces: false, allowedCapabilities: [], profile: 'baseline' },
+  security: { allowPrivileged: false, allowHostNamespaces: false, allowServiceAccounts: true, allowedCapabilities: [], profile: 'baseline' },
   networks: { policies: false },
   proxy: { prefix: '/private/{{app}}/{{username}}/{{sid}}/', output: 'ambassador' },
 };

@@ -70,6 +70,8 @@ export interface ServiceSettings {
   readonly fsGroup?: Setting<number>;
   readonly probe?: Setting<ProbeAction>;
   readonly proxyRewrite?: Setting<{ readonly prefix?: string; readonly rewrite: string }>;
+  /** The ServiceAccount the pods run as, with its token mounted (they talk to the Kubernetes API). */
+  readonly serviceAccount?: Setting<string>;
 }
 
 /** How a probe checks a container. */

@@ -35,6 +35,10 @@ function secure(svc: Service, ctx: PassContext): Security {
     BASELINE_CAPABILITIES.has(cap) || allow(ctx, ctx.policy.security.allowedCapabilities.includes(cap), `${where} adds capability ${cap}`, 'security.allowedCapabilities', pos),
   );
   const hostNetwork = hostNs(s.hostNetwork, 'network');
+  const account = svc.settings.serviceAccount;
+  if (account && !ctx.policy.security.allowServiceAccounts) {
+    ctx.error(Codes.policyViolation, `${where} runs as ServiceAccount \`${account.value}\`, which the policy forbids (allow it with security.allowServiceAccounts)`, account.pos);
+  }
   const root = s.runAsUser === 0 || s.explicitRoot === true;
   const knownNonRoot = (s.runAsUser ?? 0) > 0;
   const restrictedRule = ctx.policy.security.profile === 'restricted';

@@ -144,6 +144,9 @@ describe('tychoc serve', () => {
     const privileged = await call('alice', 'POST', '/system/start', { system: { services: { web: { image: 'nginx', privileged: true } } } });
     expect(privileged.status).toBe(422);
     expect(privileged.json.message).toMatch(/TYC0701 service `web` asks for privileged mode, which the policy forbids/);
+    const account = await call('alice', 'POST', '/system/start', { system: { services: { web: { image: 'nginx', 'x-tycho': { service_account: 'tychoc' } } } } });
+    expect(account.status).toBe(422);
+    expect(account.json.message).toMatch(/TYC0701 service `web` runs as ServiceAccount `tychoc`, which the policy forbids/);
   });
 
   it('refuses a second system whose objects would take the names of the first\'s in the same namespace (409)', async () => {

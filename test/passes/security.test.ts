@@ -90,4 +90,12 @@ describe('security pass', () => {
     expect(security('services:\n  a:\n    image: x\n    x-tycho:\n      fs_group: 7\n', { security: { fsGroup: 100 } }).s.fsGroup).toBe(7);
     expect(security('services:\n  a:\n    image: x\n    user: "1000:1000"\n', { security: { fsGroup: 100 } }).s.fsGroup).toBe(100);
   });
+
+  it('lets a service run as the ServiceAccount it names unless the policy forbids it', () => {
+    const compose = 'services:\n  a:\n    image: x\n    x-tycho:\n      service_account: deployer\n';
+    expect(security(compose).messages).toEqual([]);
+    expect(security(compose, { security: { allowServiceAccounts: false } }).messages).toEqual([
+      'error TYC0701 service `a` runs as ServiceAccount `deployer`, which the policy forbids (allow it with security.allowServiceAccounts)',
+    ]);
+  });
 });

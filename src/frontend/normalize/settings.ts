@@ -1,4 +1,5 @@
 import type { Exposure, KeyValue, ProbeAction, ServiceSettings, Setting } from '../../model/system.js';
+import { isSubdomain } from '../../emit/api-rules.js';
 import { Codes } from '../codes.js';
 import { child, type PNode } from '../tree.js';
 import { report, text, warn, type NormalizeContext } from './reader.js';
@@ -14,6 +15,7 @@ const KOMPOSE_LABELS: Record<string, keyof ServiceSettings> = {
   'kompose.volume.size': 'volumeSize',
   'kompose.volume.storage-class-name': 'storageClass',
   'kompose.controller.type': 'controller',
+  'kompose.serviceaccount-name': 'serviceAccount',
 };
 
 /**
@@ -30,6 +32,7 @@ export function normalizeSettings(name: string, svc: PNode, labels: readonly Key
     fsGroup: numberSetting(child(ext, 'fs_group'), ctx),
     probe: probeSetting(child(ext, 'probe'), ctx),
     proxyRewrite: proxySetting(child(ext, 'proxy_rewrite')),
+    serviceAccount: serviceAccountSetting(child(ext, 'service_account'), 'x-tycho.service_account', ctx),
   };
   for (const [key, e] of ext?.kind === 'map' ? ext.entries : []) {
     if (!(settingKey(key) in fromExt)) warn(ctx, Codes.unknownKey, `unknown key \`${key}\` in \`x-tycho\` of service \`${name}\``, e.keyPos);
@@ -46,6 +49,7 @@ export function normalizeSettings(name: string, svc: PNode, labels: readonly Key
     fromExt[setting] =
       setting === 'expose' ? enumSetting(node, EXPOSURES, label.key, ctx)
       : setting === 'controller' ? controllerSetting(node, ctx)
+      : setting === 'serviceAccount' ? serviceAccountSetting(node, label.key, ctx)
       : textSetting(node);
   }
   return Object.fromEntries(Object.entries(fromExt).filter(([, v]) => v !== undefined)) as ServiceSettings;
@@ -58,6 +62,15 @@ function settingKey(key: string): string {
 function textSetting(node: PNode | undefined): Setting<string> | undefined {
   const value = text(node);
   return value === undefined ? undefined : { value, pos: node!.pos };
+}
+
+function serviceAccountSetting(node: PNode | undefined, what: string, ctx: NormalizeContext): Setting<string> | undefined {
+  const setting = textSetting(node);
+  if (setting && !isSubdomain(setting.value)) {
+    report(ctx, Codes.invalidValue, `\`${what}\` must name a ServiceAccount (lower-case letters, digits, '-' and '.'), not ${JSON.stringify(setting.value)}`, node!);
+    return undefined;
+  }
+  return setting;
 }
 
 function enumSetting<T>(node: PNode | undefined, values: Record<string, T>, what: string, ctx: NormalizeContext): Setting<T> | undefined {

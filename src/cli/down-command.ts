@@ -46,7 +46,7 @@ function describe(sid: string, r: DownResult): string {
 /** `down --server`: the server deletes the systems, if they are the caller's. */
 async function downRemote(io: Io, refs: readonly string[], flags: DownFlags): Promise<ExitCode> {
   const client = await remoteClient(io, flags);
-  if (!client) return ExitCode.usage;
+  if (typeof client === 'number') return client;
   return remote(io, async () => {
     for (const sid of refs) {
       const r = await client.delete(sid, { volumes: !!flags.volumes });

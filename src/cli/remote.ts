@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import type { SystemView, TychoClient } from '../api/index.js';
 import { discoverComposeFiles } from '../frontend/discover.js';
 import type { FailureKind } from '../executor/errors.js';
-import { age, exitCodeFor, table } from './cluster-options.js';
+import { age, exitCodeFor, table, withCluster, type ClusterFlags } from './cluster-options.js';
 import { ExitCode, type Io } from './io.js';
 
 /** How to reach a `tychoc serve` instead of the cluster. */
@@ -16,19 +16,28 @@ export interface RemoteFlags {
 /** Adds --server and --token-file to a command that can also talk to a server. */
 export function withRemoteOptions(cmd: Command): Command {
   return cmd
-    .option('--server <url>', 'a tychoc serve to ask instead of the cluster, e.g. http://tychoc.apps.svc:7051')
+    .option('--server <url>', 'a tychoc serve to ask instead of the cluster: its URL, or its Service as svc/[NAMESPACE/]NAME[:PORT], found through the kubeconfig')
     .option('--token-file <file>', 'with --server: file holding the bearer token (default: TYCHOC_TOKEN)');
 }
 
-/** The client for --server; undefined (and a message) when there is no token, a usage error. */
-export async function remoteClient(io: Io, flags: RemoteFlags): Promise<TychoClient | undefined> {
+/** The client for --server, or the exit code of why there is none (no token; a Service that cannot be found). */
+export async function remoteClient(io: Io, flags: RemoteFlags & ClusterFlags): Promise<TychoClient | ExitCode> {
   const token = flags.tokenFile ? readFileSync(resolve(io.cwd, flags.tokenFile), 'utf8').trim() : io.env['TYCHOC_TOKEN'];
   if (!token) {
     io.stderr('tychoc: --server needs a token: --token-file or TYCHOC_TOKEN\n');
-    return undefined;
+    return ExitCode.usage;
   }
   const { TychoClient } = await import('../api/client.js');
-  return new TychoClient(flags.server!, token);
+  const { locateServer, parseServerService } = await import('../api/locate.js');
+  const service = parseServerService(flags.server!);
+  if (!service) return new TychoClient(flags.server!, token);
+  let url = '';
+  const code = await withCluster(io, flags, async (kube) => {
+    // -n names the systems' namespace, not the server's: that is the Service's own, or the context's.
+    url = await locateServer(kube, service, { inCluster: !!io.env['KUBERNETES_SERVICE_HOST'] });
+    return ExitCode.ok;
+  });
+  return code === ExitCode.ok ? new TychoClient(url, token) : code;
 }
 
 const HTTP_KINDS: Record<number, FailureKind> = { 401: 'unauthorized', 403: 'forbidden', 404: 'notFound', 409: 'conflict', 413: 'invalid', 503: 'unreachable', 504: 'timeout' };

@@ -64,7 +64,7 @@ function detailed(s: SystemStatus): string {
 /** `status --server`: the systems the server lets the caller see. */
 async function statusRemote(io: Io, ref: string | undefined, flags: StatusFlags): Promise<ExitCode> {
   const client = await remoteClient(io, flags);
-  if (!client) return ExitCode.usage;
+  if (typeof client === 'number') return client;
   return remote(io, async () => {
     const systems = ref === undefined ? await client.status() : [await client.system(ref)];
     io.stdout(flags.output === 'json' ? `${JSON.stringify(systems, null, 2)}\n` : showSystems(systems, !!flags.terse));

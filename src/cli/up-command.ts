@@ -29,7 +29,7 @@ async function runUp(io: Io, files: string[], flags: UpFlags, version: string): 
 /** `up --server`: the server compiles and deploys; the compose file and its .env are sent as they are. */
 async function runUpRemote(io: Io, files: string[], flags: UpFlags): Promise<ExitCode> {
   const client = await remoteClient(io, flags);
-  if (!client) return ExitCode.usage;
+  if (typeof client === 'number') return client;
   const request = composeRequest(io, [...files, ...(flags.file ?? [])]);
   if (!request) return ExitCode.input;
   const name = flags.projectName ?? flags.name;

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer, tokenFile, TychoApiError, TychoClient } from '../../src/api/index.js';
+import { locateServer, parseServerService } from '../../src/api/locate.js';
 import { connect } from '../../src/executor/kubeconfig.js';
 import type { Kube } from '../../src/executor/systems.js';
 import { composeProject, createNamespace, list, useCluster } from '../executor/cluster-fixture.js';
@@ -247,6 +248,46 @@ describe('tychoc up, status and down --server', () => {
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/^compose\.yaml:2:3 error TYC0701 service `app` asks for privileged mode, which the policy forbids/);
     expect((await runCli(['status', '--server', urls[0]!], dir)).code).toBe(2);
+  });
+});
+
+describe('finding a server through its Service', () => {
+  const service = async (name: string, spec: object, status?: object) => {
+    await c.api.create('/api/v1/namespaces/apps/services', { apiVersion: 'v1', kind: 'Service', metadata: { name }, spec });
+    if (status) await c.api.request('PATCH', `/api/v1/namespaces/apps/services/${name}/status`, { status }, { contentType: 'application/merge-patch+json' });
+    return (await c.api.get(`/api/v1/namespaces/apps/services/${name}`)).spec;
+  };
+
+  it('takes a load balancer\'s address, else a node port on a node, else the DNS name in a pod or the cluster IP outside', async () => {
+    const port = Number(new URL(urls[0]!).port);
+    await service('api-lb', { type: 'LoadBalancer', ports: [{ name: 'http', port, targetPort: 7051 }] }, { loadBalancer: { ingress: [{ ip: '127.0.0.1' }] } });
+    const nodePort = await service('api-np', { type: 'NodePort', ports: [{ name: 'metrics', port: 9090 }, { name: 'http', port: 7051 }] });
+    const clusterIp = await service('api', { ports: [{ port: 7051 }] });
+    await service('api-headless', { clusterIP: 'None', ports: [{ port: 7051 }] });
+    const nodes = await list(c.api, '/api/v1/nodes');
+    const nodeIp = nodes[0].status.addresses.find((a: any) => a.type === 'InternalIP').address;
+    const outside = { inCluster: false };
+    expect(await locateServer(kube, { namespace: 'apps', name: 'api-lb' }, outside)).toBe(`http://127.0.0.1:${port}`);
+    expect(await locateServer(kube, { namespace: 'apps', name: 'api-np', port: 'http' }, outside)).toBe(`http://${nodeIp}:${nodePort.ports[1].nodePort}`);
+    expect(await locateServer(kube, { namespace: 'apps', name: 'api-np', port: 'http' }, { inCluster: true })).toBe('http://api-np.apps.svc:7051');
+    expect(await locateServer(kube, { namespace: 'apps', name: 'api' }, outside)).toBe(`http://${clusterIp.clusterIP}:7051`);
+    await expect(locateServer(kube, { namespace: 'apps', name: 'api-headless' }, outside)).rejects.toThrow('Service apps/api-headless has neither a load balancer, a node port nor a cluster IP to reach it by');
+    await expect(locateServer(kube, { namespace: 'apps', name: 'api', port: '8080' }, outside)).rejects.toThrow('Service apps/api has no port 8080');
+    await expect(locateServer(kube, { namespace: 'apps', name: 'nope' }, outside)).rejects.toThrow('no Service apps/nope');
+
+    // The command line takes the Service in place of a URL.
+    const dir = composeProject('services:\n  app:\n    image: nginx\n', { token: TOKENS.bob });
+    const env = { KUBECONFIG: c.cluster.kubeconfig };
+    expect(await runCli(['status', '--server', 'svc/apps/api-lb', '--token-file', 'token'], dir, env)).toEqual({ code: 0, stdout: 'no systems\n', stderr: '' });
+    expect(await runCli(['status', '--server', 'svc/apps/nope', '--token-file', 'token'], dir, env)).toEqual({ code: 7, stdout: '', stderr: 'tychoc: no Service apps/nope\n' });
+  });
+
+  it('reads svc/NAME, svc/NAMESPACE/NAME and a port after a colon; anything else is a URL', () => {
+    expect(parseServerService('svc/tychoc')).toEqual({ name: 'tychoc' });
+    expect(parseServerService('service/tychoc/api:http')).toEqual({ namespace: 'tychoc', name: 'api', port: 'http' });
+    expect(parseServerService('svc/api:7051')).toEqual({ name: 'api', port: '7051' });
+    expect(parseServerService('http://svc/api')).toBeUndefined();
+    expect(parseServerService('svc/A')).toBeUndefined();
   });
 });
 

@@ -21,7 +21,7 @@ interface CompileFlags extends ProjectFlags {
 /** `tychoc compile [files...]`: compose files in, manifests out (stdout or a directory). */
 export function compileCommand(io: Io): Command {
   return withProjectOptions(new Command('compile').description('compile compose files into Kubernetes manifests'))
-    .option('-o, --output <dir>', 'write one file per object and a kustomization.yaml into DIR')
+    .option('-o, --output <dir>', 'write one file per object and a kustomization.yaml into DIR (`-`: standard output, as without -o)')
     .addOption(new Option('--format <format>', 'output format').choices(['yaml', 'json']).default('yaml'))
     .option('-n, --namespace <namespace>', 'namespace for every object')
     .option('--sid <id>', 'system id label (default: derived from the project name)', parseSid)
@@ -48,7 +48,8 @@ async function runCompile(io: Io, files: string[], flags: CompileFlags): Promise
   });
   if (!result) return ExitCode.input;
   const { toFiles, toJsonList, toYamlStream } = await import('../emit/serialize.js');
-  if (flags.output) {
+  // `-o -` is standard output, as `-` is for input: a directory named `-` is never what was meant.
+  if (flags.output && flags.output !== '-') {
     const dir = resolve(io.cwd, flags.output);
     mkdirSync(dir, { recursive: true });
     for (const [name, content] of toFiles(result.manifests!, flags.format)) writeFileSync(join(dir, name), content);

@@ -29,6 +29,14 @@ describe('tychoc compile', () => {
     expect(kustomization.resources.map((f: string) => parse(readFileSync(join(out, f), 'utf8')))).toEqual(docs);
   });
 
+  it('takes -o - for standard output, not a directory named -', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tychoc-cwd-'));
+    const run = await runCli(['compile', join(example, 'compose.yaml'), '-o', '-'], dir);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe((await runCli(['compile', join(example, 'compose.yaml')], dir)).stdout);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
   it('writes JSON files with --format json -o', async () => {
     const out = mkdtempSync(join(tmpdir(), 'tychoc-out-'));
     expect((await runCli(['compile', '--format', 'json', '-o', out], example)).code).toBe(0);

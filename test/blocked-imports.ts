@@ -9,6 +9,11 @@ const bin = new URL('../dist/src/cli/bin.js', import.meta.url).pathname;
  * another module. A command that still succeeds does not load them.
  */
 export function runWithout(blocked: readonly string[], args: readonly string[], env: Record<string, string> = {}): SpawnSyncReturns<string> {
+  return nodeWithout(blocked, [bin, ...args], { env });
+}
+
+/** Runs `node ...args` (in `cwd`) where importing any of `blocked` fails, as runWithout does. */
+export function nodeWithout(blocked: readonly string[], args: readonly string[], opts: { env?: Record<string, string>; cwd?: string } = {}): SpawnSyncReturns<string> {
   const hook = `const blocked = ${JSON.stringify(blocked)};
 export async function resolve(specifier, context, next) {
   const resolved = await next(specifier, context);
@@ -17,8 +22,9 @@ export async function resolve(specifier, context, next) {
   return resolved;
 }`;
   const register = `import { register } from 'node:module'; register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(hook)}`)});`;
-  return spawnSync(process.execPath, ['--import', `data:text/javascript,${encodeURIComponent(register)}`, bin, ...args], {
-    env: { PATH: process.env.PATH ?? '', ...env },
+  return spawnSync(process.execPath, ['--import', `data:text/javascript,${encodeURIComponent(register)}`, ...args], {
+    env: { PATH: process.env.PATH ?? '', ...opts.env },
     encoding: 'utf8',
+    ...(opts.cwd ? { cwd: opts.cwd } : {}),
   });
 }

@@ -1,5 +1,4 @@
-import type { Envelope } from './envelope.js';
-import type { ModifyRequest, StartRequest, SystemView } from './systems.js';
+import type { DefinedService, Deleted, Envelope, Modified, ModifyRequest, Scaled, ServiceDefinition, ServiceStatus, StartRequest, SystemView } from './types.js';
 
 /** A failed call: the HTTP status and the server's envelope (`result.diagnostics` for a compose file that does not compile). */
 export class TychoApiError extends Error {
@@ -41,13 +40,48 @@ export class TychoClient {
   }
 
   /** Changes labels, CPU and memory, or replicas of one service or all. */
-  modify(sid: string, changes: ModifyRequest): Promise<{ modified: string[] }> {
+  modify(sid: string, changes: ModifyRequest): Promise<Modified> {
     return this.call('PATCH', `/systems/${encodeURIComponent(sid)}`, changes);
   }
 
   /** Deletes a system, its volume claims too with `volumes`. */
-  delete(sid: string, opts: { volumes?: boolean } = {}): Promise<{ deleted: string[]; keptClaims: string[] }> {
+  delete(sid: string, opts: { volumes?: boolean } = {}): Promise<Deleted> {
     return this.call('DELETE', `/systems/${encodeURIComponent(sid)}${opts.volumes ? '?volumes=true' : ''}`);
+  }
+
+  /** The service definitions the caller may see. */
+  services(): Promise<DefinedService[]> {
+    return this.call('GET', '/service');
+  }
+
+  /** One service definition. */
+  service(name: string): Promise<DefinedService> {
+    return this.call('GET', `/service/${encodeURIComponent(name)}`);
+  }
+
+  /** Defines a service and runs it; nothing is written if it does not compile. */
+  define(definition: ServiceDefinition): Promise<DefinedService> {
+    return this.call('POST', '/service', definition);
+  }
+
+  /** Replaces a definition; it keeps the replicas it is scaled to. */
+  redefine(definition: ServiceDefinition): Promise<DefinedService> {
+    return this.call('PUT', `/service/${encodeURIComponent(definition.name)}`, definition);
+  }
+
+  /** Deletes a definition and everything it runs. */
+  undefine(name: string): Promise<Deleted> {
+    return this.call('DELETE', `/service/${encodeURIComponent(name)}`);
+  }
+
+  /** Exactly `replicas` of a definition's workload. */
+  scale(name: string, replicas: number): Promise<Scaled> {
+    return this.call('POST', `/service/${encodeURIComponent(name)}/scale`, { number: replicas });
+  }
+
+  /** How many of a definition's replicas run. */
+  serviceStatus(name: string): Promise<ServiceStatus> {
+    return this.call('GET', `/service/${encodeURIComponent(name)}/status`);
   }
 
   private async call<T>(method: string, path: string, body?: unknown): Promise<T> {

@@ -12,16 +12,8 @@ import type { Caller } from './auth.js';
 import { compileRequest } from './compile-request.js';
 import { ApiProblem } from './envelope.js';
 import type { SystemsContext } from './systems.js';
+import type { DefinedService, Deleted, Scaled, ServiceDefinition, ServiceStatus } from './types.js';
 
-/** A service definition: one image run as a named service. */
-export interface ServiceDefinition {
-  readonly name: string;
-  readonly image: string;
-  readonly command?: string | readonly string[];
-  readonly environment?: Readonly<Record<string, string>>;
-  readonly ports?: readonly (number | string)[];
-  readonly replicas?: number;
-}
 
 /** The label that marks a definition's ConfigMap, and says which definition it holds. */
 const DEFINITION_LABEL = 'tychoc.io/service-definition';
@@ -34,16 +26,16 @@ const CONFIG_MAPS = { group: '', version: 'v1', kind: 'ConfigMap', resource: 'co
  * left half-written, and every server sees the same ones. Scaling acts on that system's own
  * workload, never on containers found by image.
  */
-export async function listDefinitions(ctx: SystemsContext, caller: Caller): Promise<(ServiceDefinition & { sid: string })[]> {
+export async function listDefinitions(ctx: SystemsContext, caller: Caller): Promise<DefinedService[]> {
   return (await definitionMaps(ctx, caller)).map(read);
 }
 
-export async function getDefinition(ctx: SystemsContext, name: string, caller: Caller): Promise<ServiceDefinition & { sid: string }> {
+export async function getDefinition(ctx: SystemsContext, name: string, caller: Caller): Promise<DefinedService> {
   return read(await definitionMap(ctx, name, caller));
 }
 
 /** Creates a definition and runs it; 409 when one of that name exists, 422 (nothing written) when it does not compile. */
-export async function createDefinition(ctx: SystemsContext, def: ServiceDefinition, caller: Caller): Promise<ServiceDefinition & { sid: string }> {
+export async function createDefinition(ctx: SystemsContext, def: ServiceDefinition, caller: Caller): Promise<DefinedService> {
   if ((await definitionMaps(ctx, undefined)).some((m) => m.metadata.labels?.[DEFINITION_LABEL] === def.name)) throw new ApiProblem(409, `service ${def.name} is already defined`);
   const sid = newSid();
   await apply(ctx, def, sid, def.replicas ?? 1, caller, false);
@@ -51,7 +43,7 @@ export async function createDefinition(ctx: SystemsContext, def: ServiceDefiniti
 }
 
 /** Replaces a definition, keeping the replicas it is scaled to. */
-export async function replaceDefinition(ctx: SystemsContext, name: string, def: ServiceDefinition, caller: Caller): Promise<ServiceDefinition & { sid: string }> {
+export async function replaceDefinition(ctx: SystemsContext, name: string, def: ServiceDefinition, caller: Caller): Promise<DefinedService> {
   if (def.name !== name) throw new ApiProblem(400, `the definition is named ${def.name}, not ${name}`);
   const current = read(await definitionMap(ctx, name, caller));
   // A workload deleted by hand is run again with the definition's replicas.
@@ -64,19 +56,19 @@ export async function replaceDefinition(ctx: SystemsContext, name: string, def: 
   return { ...def, sid: current.sid };
 }
 
-export async function deleteDefinition(ctx: SystemsContext, name: string, caller: Caller): Promise<{ deleted: readonly string[] }> {
+export async function deleteDefinition(ctx: SystemsContext, name: string, caller: Caller): Promise<Deleted> {
   const { sid } = read(await definitionMap(ctx, name, caller));
   const result = await takeDown(ctx.kube, { sid, namespace: ctx.namespace, volumes: true, timeoutMs: ctx.downTimeoutMs });
-  return { deleted: result.deleted };
+  return { deleted: [...result.deleted], keptClaims: [...result.keptClaims] };
 }
 
 /** Exactly `replicas` of this definition's workload. */
-export async function scaleDefinition(ctx: SystemsContext, name: string, replicas: number, caller: Caller): Promise<{ scaled: readonly string[] }> {
+export async function scaleDefinition(ctx: SystemsContext, name: string, replicas: number, caller: Caller): Promise<Scaled> {
   const { sid } = read(await definitionMap(ctx, name, caller));
-  return { scaled: await scaleWorkloads(ctx.kube, await findWorkloads(ctx.kube, sid, name, ctx.namespace), replicas) };
+  return { scaled: [...(await scaleWorkloads(ctx.kube, await findWorkloads(ctx.kube, sid, name, ctx.namespace), replicas))] };
 }
 
-export async function definitionStatus(ctx: SystemsContext, name: string, caller: Caller): Promise<{ running_resources: number; desired: number; ready: boolean; sid: string }> {
+export async function definitionStatus(ctx: SystemsContext, name: string, caller: Caller): Promise<ServiceStatus> {
   const { sid } = read(await definitionMap(ctx, name, caller));
   const [system] = await systemStatus(ctx.kube, { sid, namespace: ctx.namespace });
   const service = system?.services.find((s) => s.name === name);
@@ -123,7 +115,7 @@ async function definitionMap(ctx: SystemsContext, name: string, caller: Caller):
   return found;
 }
 
-function read(m: KubeObject): ServiceDefinition & { sid: string } {
+function read(m: KubeObject): DefinedService {
   const def = JSON.parse((m as { data?: Record<string, string> }).data?.[DATA_KEY] ?? '{}') as ServiceDefinition;
   return { ...def, sid: m.metadata.labels?.['tycho-guid'] ?? '' };
 }

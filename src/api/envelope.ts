@@ -1,12 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { ClusterError, type FailureKind } from '../executor/errors.js';
-
-/** Every answer's shape: Tycho's, with the HTTP status telling success from failure as well. */
-export interface Envelope<T = unknown> {
-  readonly status: 'success' | 'error';
-  readonly result: T;
-  readonly message: string;
-}
+import type { Envelope } from './types.js';
 
 export const success = <T>(result: T, message = ''): Envelope<T> => ({ status: 'success', result, message });
 
@@ -52,9 +46,10 @@ export function errorHandler(error: FastifyError | Error, request: FastifyReques
     return fail(CLUSTER_STATUS[error.kind], error.message);
   }
   const e = error as FastifyError;
-  if (e.validation) {
+  // A request that failed its schema; an answer that failed its own (no validationContext) is the server's fault.
+  if (e.validation && e.validationContext) {
     const errors = e.validation.map((v) => ({ path: v.instancePath || '/', message: v.message ?? 'is invalid' }));
-    return fail(400, `invalid request ${e.validationContext ?? ''}: ${errors.map((v) => `${v.path} ${v.message}`).join('; ')}`.replace('  ', ' '), { errors });
+    return fail(400, `invalid request ${e.validationContext}: ${errors.map((v) => `${v.path} ${v.message}`).join('; ')}`, { errors });
   }
   if (e.statusCode !== undefined && e.statusCode >= 400 && e.statusCode < 500) return fail(e.statusCode, e.message);
   request.log.error({ err: error }, 'internal error');

@@ -9,6 +9,7 @@ import type { PolicyOverrides } from '../model/policy.js';
 import type { Caller } from './auth.js';
 import { compileRequest } from './compile-request.js';
 import { ApiProblem } from './envelope.js';
+import type { Deleted, Modified, ModifyRequest, StartRequest, SystemView } from './types.js';
 
 /** What the system routes need from the server. */
 export interface SystemsContext {
@@ -23,28 +24,6 @@ export interface SystemsContext {
   /** `tychoc/<version>`, for the ApplySet parent. */
   readonly tooling: string;
   readonly downTimeoutMs: number;
-}
-
-export interface StartRequest {
-  readonly name?: string;
-  readonly system: Record<string, unknown> | string;
-  readonly env?: string;
-  readonly username?: string;
-  readonly principal?: { readonly username?: string } | string;
-  readonly namespace?: string;
-  readonly services?: Readonly<Record<string, { readonly port?: number | string; readonly clients?: readonly string[] }>>;
-}
-
-/** A system in Tycho's terms, with every service's addresses. */
-export interface SystemView {
-  readonly name: string;
-  readonly app_id: string;
-  readonly sid: string;
-  readonly namespace: string;
-  readonly username?: string;
-  readonly creation_time: string;
-  readonly is_ready: boolean;
-  readonly services: Record<string, { kind: string; host: string; ports: { port: number; protocol: string; nodePort?: number }[]; desired: number; ready: number }>;
 }
 
 /** Compiles and deploys a request's compose file as a new system of the caller (or, for an admin, of the user it names). */
@@ -80,30 +59,21 @@ export async function listSystems(ctx: SystemsContext, filter: { sid?: string; u
 }
 
 /** Deletes a system the caller may see; its volume claims too with `volumes`. */
-export async function deleteSystem(ctx: SystemsContext, sid: string, volumes: boolean, caller: Caller): Promise<{ deleted: readonly string[]; keptClaims: readonly string[] }> {
+export async function deleteSystem(ctx: SystemsContext, sid: string, volumes: boolean, caller: Caller): Promise<Deleted> {
   const system = await visibleSystem(ctx, sid, caller);
   const result = await takeDown(ctx.kube, { sid, namespace: system.namespace, volumes, timeoutMs: ctx.downTimeoutMs });
-  return { deleted: result.deleted, keptClaims: result.keptClaims };
-}
-
-export interface ModifyRequest {
-  readonly service?: string;
-  readonly labels?: Readonly<Record<string, string>>;
-  readonly resources?: { readonly cpu?: string | number; readonly memory?: string };
-  readonly cpu?: string | number;
-  readonly memory?: string;
-  readonly replicas?: number;
+  return { deleted: [...result.deleted], keptClaims: [...result.keptClaims] };
 }
 
 // The labels that say which system an object belongs to; changing them would orphan it or hand it to another user.
 const SYSTEM_KEYS = new Set(['executor', 'app-name', 'name', 'tycho-guid', 'username']);
 
 /** Changes labels, CPU and memory (request and limit), and replicas of a system's services. */
-export async function modifySystem(ctx: SystemsContext, sid: string, req: ModifyRequest, caller: Caller): Promise<{ modified: readonly string[] }> {
+export async function modifySystem(ctx: SystemsContext, sid: string, req: ModifyRequest, caller: Caller): Promise<Modified> {
   const changes = changesOf(req);
   const system = await visibleSystem(ctx, sid, caller);
   const modified = await withWorkloads(ctx.kube, sid, req.service, system.namespace, (workloads) => modifyWorkloads(ctx.kube, workloads, changes));
-  return { modified };
+  return { modified: [...modified] };
 }
 
 function changesOf(req: ModifyRequest): Changes {

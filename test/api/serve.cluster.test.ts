@@ -169,6 +169,27 @@ describe('tychoc serve', () => {
     expect(json.openapi).toMatch(/^3\./);
     expect(Object.keys(json.paths).sort()).toEqual(['/service', '/service/{name}', '/service/{name}/scale', '/service/{name}/status', '/system/delete', '/system/modify', '/system/start', '/system/status', '/systems', '/systems/{sid}']);
     expect(json.paths['/system/start'].post.requestBody.content['application/json'].schema).toBeDefined();
+    // Every operation documents its answers: the envelope with its result, and failures.
+    const operations = Object.entries(json.paths).flatMap(([path, ops]: [string, any]) => Object.entries(ops).map(([method, op]: [string, any]) => ({ route: `${method.toUpperCase()} ${path}`, codes: Object.keys(op.responses).sort() })));
+    expect(operations.filter((o) => o.codes.join() !== '200,4XX,5XX' && o.codes.join() !== '201,4XX,5XX')).toEqual([]);
+
+    // Every call TychoClient makes is an operation of the document.
+    const routes = operations.map((o) => ({ route: o.route, match: new RegExp(`^${o.route.replace(/\{\w+\}/g, '[^/]+')}$`) }));
+    const called: string[] = [];
+    const recording: typeof fetch = (input, init) => {
+      called.push(`${init?.method} ${new URL(String(input)).pathname}`);
+      return fetch(input, init);
+    };
+    const client = new TychoClient(urls[0]!, TOKENS.bob, recording);
+    const definition = { name: 'nope', image: 'x' };
+    await Promise.allSettled([
+      client.start({ system: {} }), client.status(), client.system('0'), client.modify('0', {}), client.delete('0'),
+      client.services(), client.service('nope'), client.redefine(definition), client.undefine('nope'), client.scale('nope', 1), client.serviceStatus('nope'),
+    ]);
+    await client.define({ name: 'nope', image: '' }).catch(() => undefined);
+    const methods = Object.getOwnPropertyNames(TychoClient.prototype).filter((m) => m !== 'constructor' && m !== 'call');
+    expect(called.length).toBe(methods.length);
+    expect(called.filter((c) => !routes.some((r) => r.match.test(c)))).toEqual([]);
   });
 });
 
@@ -210,6 +231,17 @@ describe('with a namespace per system', () => {
 
 });
 
+describe('answers', () => {
+  it('are checked against their schemas: one that does not match is a 500, not a malformed answer', async () => {
+    const app = await buildServer({ kube, authenticate: async () => ({ username: 'x', role: 'user' }), namespace: 'apps', version: '0.0.0-test' });
+    app.get('/broken', { schema: { response: { 200: { $ref: 'envelope#', properties: { result: { $ref: 'system#' } } } } } }, async () => ({ status: 'success', result: { name: 'x' }, message: '' }));
+    const res = await app.inject({ method: 'GET', url: '/broken', headers: { authorization: 'Bearer t' } });
+    expect(res.statusCode).toBe(500);
+    expect(res.json()).toEqual({ status: 'error', result: {}, message: expect.stringMatching(/^internal error \(request /) });
+    await app.close();
+  });
+});
+
 describe('TychoClient', () => {
   it('starts, lists, changes and deletes a system; a compose file that does not compile is an error with its diagnostics', async () => {
     const client = new TychoClient(urls[1]!, TOKENS.bob);
@@ -223,6 +255,19 @@ describe('TychoClient', () => {
     expect(failure).toBeInstanceOf(TychoApiError);
     expect(failure).toMatchObject({ status: 422, result: { diagnostics: [expect.stringMatching(/^compose\.json:3:12 error TYC0304 service `app` has neither `image` nor `build`/)] } });
     await expect(new TychoClient(urls[0]!, 'x'.repeat(20)).status()).rejects.toMatchObject({ status: 401, message: 'the bearer token is not known' });
+  });
+
+  it('defines, scales, reports, replaces and deletes a service definition', async () => {
+    const client = new TychoClient(urls[0]!, TOKENS.bob);
+    const defined = await client.define({ name: 'clock', image: 'busybox:1.36', command: ['sleep', 'infinity'] });
+    expect(defined).toEqual({ name: 'clock', image: 'busybox:1.36', command: ['sleep', 'infinity'], sid: expect.stringMatching(/^[0-9a-f]{12}$/) });
+    expect(await client.scale('clock', 3)).toEqual({ scaled: ['deployment.apps/clock'] });
+    expect(await client.serviceStatus('clock')).toMatchObject({ desired: 3, sid: defined.sid });
+    expect(await client.redefine({ name: 'clock', image: 'busybox:1.36', command: ['sleep', '3600'] })).toMatchObject({ command: ['sleep', '3600'], sid: defined.sid });
+    expect((await client.service('clock')).command).toEqual(['sleep', '3600']);
+    expect((await client.services()).map((d) => d.name)).toEqual(['clock']);
+    expect(await client.undefine('clock')).toMatchObject({ deleted: expect.arrayContaining(['deployment.apps/clock']), keptClaims: [] });
+    await expect(client.service('clock')).rejects.toMatchObject({ status: 404 });
   });
 });
 

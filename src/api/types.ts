@@ -1,0 +1,21 @@
+import type { Envelope as EnvelopeShape } from '../../generated/api-types.js';
+
+/** The API's requests and answers: generated from the JSON Schemas the server validates with. */
+export type {
+  DefinedService,
+  Deleted,
+  DeleteRequest,
+  Modified,
+  ModifyRequest,
+  Scaled,
+  ScaleRequest,
+  ServiceDefinition,
+  ServiceStatus,
+  Sid,
+  StartRequest,
+  StatusRequest,
+  SystemView,
+} from '../../generated/api-types.js';
+
+/** Every answer, with its result's type: Tycho's shape, the HTTP status telling success from failure as well. */
+export type Envelope<T = unknown> = Omit<EnvelopeShape, 'result'> & { result: T };

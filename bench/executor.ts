@@ -1,28 +1,15 @@
-import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { locateBinaries, BINARIES_SCRIPT } from '../test/cluster/binaries.js';
-import { startCluster, type Cluster } from '../test/cluster/harness.js';
+import type { Cluster } from '../test/cluster/harness.js';
 import { KubeHttp } from '../test/cluster/http.js';
+import { onHarnessCluster } from './cluster.js';
 import { runProcessAsync, type Invocation, type ProcessRun } from './measure.js';
 import { processStat, type ExecutorResult } from './results.js';
 import { cleanEnv, type NodeRuntime, type Skipped } from './tools.js';
 
 const tychocBin = fileURLToPath(new URL('../src/cli/bin.js', import.meta.url));
 const TIMEOUT_MS = 180_000;
-
-/** The cluster binaries, built by scripts/cluster-binaries.sh on first use. */
-async function binaries(progress: (s: string) => void): Promise<{ kubectl: string } | Skipped> {
-  try {
-    return await locateBinaries();
-  } catch {
-    progress('building the cluster binaries (about 12 minutes the first time)');
-    const built = spawnSync('bash', [BINARIES_SCRIPT], { stdio: ['ignore', 'ignore', 'inherit'] });
-    if (built.status !== 0) return { skipped: `${BINARIES_SCRIPT} failed (exit ${built.status})` };
-    return locateBinaries();
-  }
-}
 
 /**
  * How one tool launches and tears down a system in a namespace. `down` gets what `up` printed.
@@ -54,20 +41,7 @@ export async function measureExecutor(opts: {
   systems: number;
   progress: (s: string) => void;
 }): Promise<ExecutorResult | Skipped> {
-  const bin = await binaries(opts.progress);
-  if ('skipped' in bin) return bin;
-  opts.progress('executor: starting a cluster');
-  let cluster: Cluster;
-  try {
-    cluster = await startCluster({ nodes: 2 });
-  } catch (e) {
-    return { skipped: `the harness cluster did not start: ${e instanceof Error ? e.message : String(e)}` };
-  }
-  try {
-    return await measureOn(cluster, bin.kubectl, opts);
-  } finally {
-    await cluster.stop();
-  }
+  return onHarnessCluster('executor', 2, opts.progress, (cluster, kubectl) => measureOn(cluster, kubectl, opts));
 }
 
 async function measureOn(

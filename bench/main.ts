@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { measureExecutor } from './executor.js';
+import { measureServe } from './serve.js';
 import { growthExponent } from './fit.js';
 import { HOSTILE, writeHostile } from './hostile.js';
 import { writeGenerated } from './generate.js';
@@ -27,10 +28,20 @@ const { values: opt } = parseArgs({
     'skip-cluster': { type: 'boolean', default: false },
     concurrency: { type: 'string', default: '4' },
     systems: { type: 'string', default: '8' },
+    'serve-systems': { type: 'string', default: '100' },
+    only: { type: 'string' },
     out: { type: 'string', default: fileURLToPath(new URL('../../bench/results/latest.json', import.meta.url)) },
   },
 });
-const settings = { runs: Number(opt.runs), budgetS: Number(opt.budget), timeoutS: Number(opt.timeout), corpusPasses: Number(opt['corpus-passes']) };
+const PARTS = ['startup', 'latency', 'corpus', 'scaling', 'hostile', 'executor', 'serve'] as const;
+type Part = (typeof PARTS)[number];
+const only = opt.only?.split(',') ?? PARTS;
+const unknown = only.filter((p) => !(PARTS as readonly string[]).includes(p));
+if (unknown.length > 0) throw new Error(`--only: no part ${unknown.join(', ')} (parts: ${PARTS.join(', ')})`);
+const onCluster = new Set<Part>(['executor', 'serve']);
+const parts = PARTS.filter((p) => only.includes(p) && !(opt['skip-cluster'] && onCluster.has(p)));
+const wanted = (part: Part) => parts.includes(part);
+const settings = { runs: Number(opt.runs), budgetS: Number(opt.budget), timeoutS: Number(opt.timeout), corpusPasses: Number(opt['corpus-passes']), parts };
 const plan: RunPlan = { runs: settings.runs, budgetMs: settings.budgetS * 1000 };
 const timeoutMs = settings.timeoutS * 1000;
 const sizes = opt.sizes.split(',').map(Number);
@@ -45,8 +56,9 @@ const usable = <T>(what: string, x: T | Skipped): T | undefined => {
   return x;
 };
 const node = nodeRuntime(process.execPath);
-const newerNode = usable('Node 22', node22());
-const komposeBin = usable('kompose', komposePath());
+// Node 22 and Kompose are installed or built on first use: only for the parts that run them.
+const newerNode = wanted('startup') ? usable('Node 22', node22()) : undefined;
+const komposeBin = (['latency', 'corpus', 'scaling', 'hostile'] as const).some(wanted) ? usable('kompose', komposePath()) : undefined;
 const tychocTool = tychoc(node);
 const komposeTool = komposeBin ? kompose(komposeBin) : undefined;
 
@@ -173,14 +185,13 @@ function exponents(rows: readonly InputResult[]): Record<string, number> {
 }
 
 if (komposeTool) runProcess(komposeTool.invocation(writeGenerated(work, 1)), timeoutMs); // untimed: page cache
-const startupRows = startup();
-const latency = ([['small', 1], ['typical', 10], ['large', 200]] as const).map(([input, n]) => ({ input, ...measureGenerated(n) }));
-const corpusResult = corpus();
-const scaling = sizes.map(measureGenerated);
-const hostileRows = hostile();
-const executorResult = opt['skip-cluster']
-  ? undefined
-  : usable(
+const startupRows = wanted('startup') ? startup() : [];
+const latency = wanted('latency') ? ([['small', 1], ['typical', 10], ['large', 200]] as const).map(([input, n]) => ({ input, ...measureGenerated(n) })) : [];
+const corpusResult = wanted('corpus') ? corpus() : undefined;
+const scaling = wanted('scaling') ? sizes.map(measureGenerated) : [];
+const hostileRows = wanted('hostile') ? hostile() : [];
+const executorResult = wanted('executor')
+  ? usable(
       'executor',
       await measureExecutor({
         node,
@@ -191,7 +202,11 @@ const executorResult = opt['skip-cluster']
         systems: Number(opt.systems),
         progress,
       }),
-    );
+    )
+  : undefined;
+const serveResult = wanted('serve')
+  ? usable('serve', await measureServe({ node, systems: Number(opt['serve-systems']), concurrency: Number(opt.concurrency), progress }))
+  : undefined;
 
 const results: Results = {
   date: new Date().toISOString(),
@@ -205,6 +220,7 @@ const results: Results = {
   exponents: exponents(scaling),
   hostile: hostileRows,
   ...(executorResult ? { executor: executorResult } : {}),
+  ...(serveResult ? { serve: serveResult } : {}),
 };
 mkdirSync(dirname(opt.out), { recursive: true });
 writeFileSync(opt.out, `${JSON.stringify(results, null, 2)}\n`);

@@ -1,4 +1,4 @@
-import type { ExecutorResult, HostileRow, InputResult, Results, Stat } from './results.js';
+import type { ExecutorResult, HostileRow, InputResult, LoadStat, Results, ServeResult, Stat } from './results.js';
 
 const num = (x: number, digits: number) => (Number.isFinite(x) ? x.toFixed(digits) : '–');
 const ms = (s: Stat | undefined) => (s ? `${s.timedOut ? '> ' : ''}${num(s.ms, s.ms < 100 ? 1 : 0)}` : '–');
@@ -22,25 +22,31 @@ export function markdown(r: Results): string {
       `(fewer once a contender spent ${r.settings.budgetS} s on an input; runs killed after ${r.settings.timeoutS} s).`,
     ...r.skipped.map((s) => `Skipped: ${s}.`),
     '',
-    '**Cold CLI, one invocation** (generated projects; ms and peak RSS MiB)',
-    '',
-    table(
-      ['input', 'services', 'tychoc ms', 'kompose ms', 'tychoc/kompose', 'tychoc MiB', 'kompose MiB', 'runs'],
-      r.latency.map((l) => [l.input, l.services, ...cliRow(l), runs(l.tychoc, l.kompose)]),
-    ),
-    '',
-    '**Start-up** (ms)',
-    '',
   ];
-  const runtimes = Object.keys(r.startup[0]?.byRuntime ?? {});
-  const [base, next] = runtimes;
-  out.push(
-    table(
-      ['', ...runtimes, ...(next ? [`${next} / ${base}`] : [])],
-      r.startup.map((s) => [s.what, ...runtimes.map((k) => ms(s.byRuntime[k])), ...(next ? [ratio(s.byRuntime[next], s.byRuntime[base!])] : [])]),
-    ),
-    '',
-  );
+  if (r.latency.length > 0) {
+    out.push(
+      '**Cold CLI, one invocation** (generated projects; ms and peak RSS MiB)',
+      '',
+      table(
+        ['input', 'services', 'tychoc ms', 'kompose ms', 'tychoc/kompose', 'tychoc MiB', 'kompose MiB', 'runs'],
+        r.latency.map((l) => [l.input, l.services, ...cliRow(l), runs(l.tychoc, l.kompose)]),
+      ),
+      '',
+    );
+  }
+  if (r.startup.length > 0) {
+    const runtimes = Object.keys(r.startup[0]!.byRuntime);
+    const [base, next] = runtimes;
+    out.push(
+      '**Start-up** (ms)',
+      '',
+      table(
+        ['', ...runtimes, ...(next ? [`${next} / ${base}`] : [])],
+        r.startup.map((s) => [s.what, ...runtimes.map((k) => ms(s.byRuntime[k])), ...(next ? [ratio(s.byRuntime[next], s.byRuntime[base!])] : [])]),
+      ),
+      '',
+    );
+  }
   if (r.corpus) {
     const c = r.corpus;
     out.push(
@@ -63,29 +69,34 @@ export function markdown(r: Results): string {
       '',
     );
   }
-  out.push(
-    '**Scaling with the number of services** (CLI: cold process; in-process: warm, compile + serialize)',
-    '',
-    table(
-      ['services', 'tychoc ms', 'kompose ms', 'tychoc/kompose', 'tychoc MiB', 'kompose MiB', 'in-process ms', 'yaml floor ms', 'in-process/floor', 'runs'],
-      r.scaling.map((s) => [s.services, ...cliRow(s), ms(s.inProcess), ms(s.floor), ratio(s.inProcess, s.floor), runs(s.tychoc, s.kompose, s.inProcess, s.floor)]),
-    ),
-    '',
-    'Fitted growth exponent k of (value − value at the smallest size) ∝ (services − smallest)^k; 1 is linear.',
-    '',
-    table(['series', 'k'], Object.entries(r.exponents).map(([k, v]) => [k, num(v, 2)])),
-    '',
-  );
-  out.push(
-    '**Hostile inputs** (cold CLI; ms, peak RSS MiB and exit status: 0 objects, 1 diagnostics)',
-    '',
-    table(
-      ['input', 'bytes', 'tychoc ms', 'tychoc MiB', 'tychoc exit', 'kompose ms', 'kompose MiB', 'kompose exit', 'tychoc/kompose'],
-      r.hostile.map((h: HostileRow) => [h.input, h.bytes, ms(h.tychoc), mib(h.tychoc), h.tychoc.exit ?? 'killed', ms(h.kompose), mib(h.kompose), h.kompose ? (h.kompose.exit ?? 'killed') : '–', ratio(h.tychoc, h.kompose)]),
-    ),
-    '',
-  );
+  if (r.scaling.length > 0) {
+    out.push(
+      '**Scaling with the number of services** (CLI: cold process; in-process: warm, compile + serialize)',
+      '',
+      table(
+        ['services', 'tychoc ms', 'kompose ms', 'tychoc/kompose', 'tychoc MiB', 'kompose MiB', 'in-process ms', 'yaml floor ms', 'in-process/floor', 'runs'],
+        r.scaling.map((s) => [s.services, ...cliRow(s), ms(s.inProcess), ms(s.floor), ratio(s.inProcess, s.floor), runs(s.tychoc, s.kompose, s.inProcess, s.floor)]),
+      ),
+      '',
+      'Fitted growth exponent k of (value − value at the smallest size) ∝ (services − smallest)^k; 1 is linear.',
+      '',
+      table(['series', 'k'], Object.entries(r.exponents).map(([k, v]) => [k, num(v, 2)])),
+      '',
+    );
+  }
+  if (r.hostile.length > 0) {
+    out.push(
+      '**Hostile inputs** (cold CLI; ms, peak RSS MiB and exit status: 0 objects, 1 diagnostics)',
+      '',
+      table(
+        ['input', 'bytes', 'tychoc ms', 'tychoc MiB', 'tychoc exit', 'kompose ms', 'kompose MiB', 'kompose exit', 'tychoc/kompose'],
+        r.hostile.map((h: HostileRow) => [h.input, h.bytes, ms(h.tychoc), mib(h.tychoc), h.tychoc.exit ?? 'killed', ms(h.kompose), mib(h.kompose), h.kompose ? (h.kompose.exit ?? 'killed') : '–', ratio(h.tychoc, h.kompose)]),
+      ),
+      '',
+    );
+  }
   if (r.executor) out.push(...executorTables(r.executor));
+  if (r.serve) out.push(...serveTables(r.serve));
   return out.join('\n');
 }
 
@@ -113,6 +124,48 @@ function executorTables(e: ExecutorResult): string[] {
     `**Concurrent launches**: ${e.systems} systems, ${e.concurrency} at a time`,
     '',
     table(['command', 'systems/min', '/ kubectl'], perMinute.map(([tool, n]) => [`\`${tool}\``, num(n, 0), num(n / kubectlPerMinute, 2)])),
+    '',
+  ];
+}
+
+function serveTables(s: ServeResult): string[] {
+  const row = (what: string, via: string, l: LoadStat, leaked: number | undefined, peer?: LoadStat) => [
+    what,
+    via,
+    l.requests,
+    l.concurrency,
+    num(l.perS, l.perS < 10 ? 2 : 0),
+    num(l.p50Ms, 0),
+    num(l.p99Ms, 0),
+    l.errors,
+    leaked ?? '–',
+    peer ? num(l.perS / peer.perS, 1) : '–',
+  ];
+  const { server, cli } = s;
+  return [
+    `**API server under load** (\`tychoc serve\` as its own process on loopback, driven by autocannon; every system is the same ` +
+      `${s.services}-service compose file, in a namespace of its own, on the test harness: kube-apiserver ${s.kubernetes}, etcd, ` +
+      `controllers, scheduler and ${s.nodes} kwok nodes; requests/s over the wall time, latency in ms)`,
+    '',
+    table(
+      ['operation', 'via', 'requests', 'at once', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'leaked objects', 'req/s ÷ CLI'],
+      [
+        row(`status (${s.present} systems)`, '`GET /systems`, `POST /system/status`', server.status, undefined, cli.status),
+        row(`status (${s.present} systems)`, '`tychoc status`', cli.status, undefined),
+        row('start', '`POST /systems`', server.start, undefined, cli.start),
+        row('start', '`tychoc up`', cli.start, undefined),
+        row('delete', '`DELETE /systems/:sid`', server.delete, s.leaked.server, cli.delete),
+        row('delete', '`tychoc down`', cli.delete, s.leaked.cli),
+        ...Object.entries(server.mixed).map(([user, l]) => row(`start, status, delete in turn (${user})`, '`POST /systems`, `GET /systems`, `DELETE /systems/:sid`', l, s.leaked.server)),
+      ],
+    ),
+    '',
+    'The peer does the same work as cold CLI processes, as a platform would that spawns `tychoc` per launch: ' +
+      'compile, apply and status on the same cluster, the same number at once, right after the server\'s turn. ' +
+      'Errors are answers other than 201 (start) or 200, connection errors and timeouts, and failed processes. ' +
+      'Leaked objects: objects of the systems, or anything else in their namespaces, once every system was deleted; ' +
+      `the server listed ${s.listedAfter} systems afterwards. The two users' loads ran at the same time. ` +
+      `Server peak RSS ${num(server.peakRssMiB, 0)} MiB.`,
     '',
   ];
 }

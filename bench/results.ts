@@ -80,10 +80,49 @@ export interface ExecutorResult {
   readonly systemsPerMinute: Readonly<Record<string, number>>;
 }
 
+/** Requests of one kind, many at once: how fast they were answered, and how many went wrong. */
+export interface LoadStat {
+  readonly requests: number;
+  /** Requests (or processes) in flight at once. */
+  readonly concurrency: number;
+  readonly perS: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  /** Answers other than the one expected, connection errors, timeouts; failed processes. */
+  readonly errors: number;
+}
+
+/** `tychoc serve` under load on the harness cluster, next to the same operations as cold CLI processes. */
+export interface ServeResult {
+  readonly kubernetes: string;
+  readonly nodes: number;
+  /** Services of the compose file every system is started from. */
+  readonly services: number;
+  /** Systems present while status is measured. */
+  readonly present: number;
+  readonly server: {
+    /** GET /systems and POST /system/status for a fixed time. */
+    readonly status: LoadStat;
+    /** POST /systems, each answered 201. */
+    readonly start: LoadStat;
+    /** DELETE /systems/:sid of every system started. */
+    readonly delete: LoadStat;
+    /** Start, status and delete in turn, by each of two users at once (keyed by user). */
+    readonly mixed: Readonly<Record<string, LoadStat>>;
+    readonly peakRssMiB: number;
+  };
+  /** The same operations as cold processes: tychoc status, up, down. */
+  readonly cli: { readonly status: LoadStat; readonly start: LoadStat; readonly delete: LoadStat };
+  /** Objects of the systems (or left in their namespaces) once every system was deleted, per side. */
+  readonly leaked: { readonly server: number; readonly cli: number };
+  /** Systems GET /systems listed (as an admin) after the server's deletes. */
+  readonly listedAfter: number;
+}
+
 export interface Results {
   readonly date: string;
   readonly machine: Machine & { readonly node: readonly string[]; readonly kompose?: string };
-  readonly settings: { readonly runs: number; readonly budgetS: number; readonly timeoutS: number; readonly corpusPasses: number };
+  readonly settings: { readonly runs: number; readonly budgetS: number; readonly timeoutS: number; readonly corpusPasses: number; readonly parts: readonly string[] };
   /** Contenders left out, and why. */
   readonly skipped: readonly string[];
   readonly latency: readonly (InputResult & { readonly input: string })[];
@@ -92,6 +131,7 @@ export interface Results {
   readonly scaling: readonly InputResult[];
   readonly hostile: readonly HostileRow[];
   readonly executor?: ExecutorResult;
+  readonly serve?: ServeResult;
   /** Fitted growth exponents over the scaling sizes (1 = linear). */
   readonly exponents: Readonly<Record<string, number>>;
 }

@@ -231,6 +231,22 @@ describe('with a namespace per system', () => {
 
 });
 
+describe('a restarted server', () => {
+  it('knows every system and definition the one before it started: nothing lives in the server', async () => {
+    const before = await serve();
+    const client = new TychoClient(before, TOKENS.alice);
+    const system = await client.start({ system: 'services:\n  app:\n    image: nginx:1.27\n' });
+    await client.define({ name: 'ticker', image: 'busybox:1.36', command: 'sleep infinity' });
+    await servers.pop()!.close();
+    const after = new TychoClient(await serve(), TOKENS.alice);
+    expect((await after.status()).map((s) => s.sid)).toContain(system.sid);
+    expect((await after.service('ticker')).command).toBe('sleep infinity');
+    await after.delete(system.sid);
+    await after.undefine('ticker');
+    expect((await after.status()).map((s) => s.sid)).not.toContain(system.sid);
+  });
+});
+
 describe('answers', () => {
   it('are checked against their schemas: one that does not match is a 500, not a malformed answer', async () => {
     const app = await buildServer({ kube, authenticate: async () => ({ username: 'x', role: 'user' }), namespace: 'apps', version: '0.0.0-test' });

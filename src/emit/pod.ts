@@ -1,4 +1,4 @@
-import type { BindPlacement, Container, Mount, Probes, Resources, Security, Service, System } from '../model/system.js';
+import type { BindPlacement, Container, HomePreparation, Mount, Probes, Resources, Security, Service, System } from '../model/system.js';
 import { dnsLabel, joinedLabel, portName } from './names.js';
 import { cpuQuantity, memoryQuantity } from './quantities.js';
 import { k8s, type K8s } from '../../constructs/cdk8s.js';
@@ -20,6 +20,7 @@ export function podSpec(system: System, svc: Service): K8s.PodSpec {
     // The L1 classes spell these `hostPid` and `hostIpc` (and drop `hostPID` silently).
     ...(svc.container.security.hostPID ? ({ hostPid: true } satisfies Partial<K8s.PodSpec>) : {}),
     ...(svc.container.security.hostIPC ? ({ hostIpc: true } satisfies Partial<K8s.PodSpec>) : {}),
+    ...(system.home ? homeInit(system, system.home, svc) : {}),
     containers: [container(svc, mounts)],
     ...(volumes.length > 0 ? { volumes } : {}),
     ...(svc.hostname ? { hostname: dnsLabel(svc.hostname) } : {}),
@@ -28,6 +29,29 @@ export function podSpec(system: System, svc: Service): K8s.PodSpec {
     ...(svc.stopGracePeriodSeconds !== undefined ? { terminationGracePeriodSeconds: Math.ceil(svc.stopGracePeriodSeconds) } : {}),
     ...(svc.platform ? { nodeSelector: nodeSelector(svc.platform) } : {}),
   };
+}
+
+/**
+ * Init containers that make a user's directories on the homes' claim, running as the user
+ * (restricted: non-root, no capability), so that they are the user's; shared ones are writable by
+ * every user (sticky, as /tmp). The claim's root must be writable by the user's group (the pod's
+ * fsGroup, where the volume type honours it). No shell: the paths are mkdir's arguments.
+ */
+function homeInit(system: System, home: HomePreparation, svc: Service): { initContainers?: K8s.Container[] } {
+  const claimVolumes = new Set(system.volumes.filter((v) => v.external && (v.externalName ?? v.name) === home.claim).map((v) => v.name));
+  const mount = svc.container.mounts.find((m) => m.type === 'volume' && m.volume !== undefined && claimVolumes.has(m.volume));
+  if (!mount || mount.type !== 'volume') return {};
+  const root = '/homes';
+  const make = (name: string, args: readonly string[], dirs: readonly string[]): K8s.Container => ({
+    name,
+    image: home.image,
+    imagePullPolicy: 'IfNotPresent',
+    command: ['mkdir', '-p', ...args, ...dirs.map((d) => `${root}/${d}`)],
+    volumeMounts: [{ name: dnsLabel(`vol-${mount.volume}`), mountPath: root }],
+    resources: { limits: { cpu: k8s.Quantity.fromString('100m'), memory: k8s.Quantity.fromString('32Mi') } },
+    securityContext: { runAsUser: home.uid, runAsGroup: home.gid, runAsNonRoot: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
+  });
+  return { initContainers: [make('prepare-home', [], home.dirs), ...(home.shared.length > 0 ? [make('prepare-shared', ['-m', '1777'], home.shared)] : [])] };
 }
 
 function dnsConfig(svc: Service): K8s.PodDnsConfig {

@@ -2,7 +2,8 @@ import { hostname } from 'node:os';
 import { ApiError, ClusterError, interruption } from './errors.js';
 import type { KubeClient, KubeObject } from './kube-client.js';
 
-const LEASE_NAME = 'tychoc-lock';
+/** The lease of the namespace lock; other leases (a user's launches) take other names. */
+const NAMESPACE_LEASE = 'tychoc-lock';
 /** How long a holder that stopped renewing keeps the lock: a killed tychoc holds it no longer than this. */
 export const LEASE_SECONDS = 15;
 const RENEW_MS = 5_000;
@@ -23,7 +24,12 @@ export interface LockHolder {
  * is taken over, so a killed tychoc blocks others for seconds, not minutes.
  */
 export async function withNamespaceLock<T>(client: KubeClient, namespace: string, holder: string, waitMs: number, fn: () => Promise<T>, onWait?: (by: LockHolder) => void, signal?: AbortSignal): Promise<T> {
-  const lease = new NamespaceLease(client, namespace, `${holder} (${hostname()} pid ${process.pid})`);
+  return withLease(client, namespace, NAMESPACE_LEASE, holder, waitMs, fn, onWait, signal);
+}
+
+/** `withNamespaceLock` over a lease of another name: a lock of its own, e.g. one user's launches, taken inside the namespace lock's holders or around them. */
+export async function withLease<T>(client: KubeClient, namespace: string, name: string, holder: string, waitMs: number, fn: () => Promise<T>, onWait?: (by: LockHolder) => void, signal?: AbortSignal): Promise<T> {
+  const lease = new NamespaceLease(client, namespace, name, `${holder} (${hostname()} pid ${process.pid})`);
   await lease.acquire(waitMs, onWait, signal);
   let result: T;
   try {
@@ -49,7 +55,7 @@ class NamespaceLease {
   private held: KubeObject | undefined;
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly client: KubeClient, private readonly namespace: string, private readonly identity: string) {
+  constructor(private readonly client: KubeClient, private readonly namespace: string, private readonly name: string, private readonly identity: string) {
     this.path = `/apis/coordination.k8s.io/v1/namespaces/${encodeURIComponent(namespace)}/leases`;
   }
 
@@ -74,7 +80,7 @@ class NamespaceLease {
     let told = false;
     for (;;) {
       if (signal?.aborted) throw interruption(signal);
-      const current = await this.client.getOrUndefined(`${this.path}/${LEASE_NAME}`);
+      const current = await this.client.getOrUndefined(`${this.path}/${this.name}`);
       if (!current) {
         if (await this.take(() => this.client.request<KubeObject>({ method: 'POST', path: this.path, body: this.lease() }))) break;
         continue;
@@ -86,7 +92,7 @@ class NamespaceLease {
       const free = !spec.holderIdentity || Date.now() - seen.at > duration || Date.now() - Date.parse(spec.renewTime ?? '') > duration + 60_000;
       if (free) {
         const body = this.lease(current);
-        if (await this.take(() => this.client.request<KubeObject>({ method: 'PUT', path: `${this.path}/${LEASE_NAME}`, body }))) break;
+        if (await this.take(() => this.client.request<KubeObject>({ method: 'PUT', path: `${this.path}/${this.name}`, body }))) break;
         continue;
       }
       const by = { holder: spec.holderIdentity as string, heldSeconds: Math.max(0, Math.round((Date.now() - Date.parse(spec.acquireTime ?? spec.renewTime ?? '')) / 1000)) };
@@ -108,7 +114,7 @@ class NamespaceLease {
     try {
       await this.client.request({
         method: 'DELETE',
-        path: `${this.path}/${LEASE_NAME}`,
+        path: `${this.path}/${this.name}`,
         body: { apiVersion: 'v1', kind: 'DeleteOptions', preconditions: { uid: held.metadata.uid, resourceVersion: held.metadata.resourceVersion } },
       });
     } catch (e) {
@@ -121,7 +127,7 @@ class NamespaceLease {
     const held = this.held;
     if (!held) return;
     try {
-      this.held = (await this.client.request<KubeObject>({ method: 'PUT', path: `${this.path}/${LEASE_NAME}`, body: this.lease(held) })).body;
+      this.held = (await this.client.request<KubeObject>({ method: 'PUT', path: `${this.path}/${this.name}`, body: this.lease(held) })).body;
     } catch {
       // A missed renewal is retried at the next tick; the lease lasts three of them.
     }
@@ -145,7 +151,7 @@ class NamespaceLease {
     return {
       apiVersion: 'coordination.k8s.io/v1',
       kind: 'Lease',
-      metadata: { name: LEASE_NAME, ...(current ? { resourceVersion: current.metadata.resourceVersion } : {}) },
+      metadata: { name: this.name, ...(current ? { resourceVersion: current.metadata.resourceVersion } : {}) },
       spec: {
         holderIdentity: this.identity,
         leaseDurationSeconds: LEASE_SECONDS,

@@ -20,6 +20,23 @@ export interface System {
   readonly routes?: readonly Route[];
   /** Who may reach each service, when traffic is confined to compose networks (set by the networks pass). */
   readonly isolation?: readonly Isolation[];
+  /** Directories a system launched for a user needs on a shared claim, made before its services start (set by the home pass). */
+  readonly home?: HomePreparation;
+}
+
+/**
+ * Users' homes are directories of one shared claim: the user's own is made by an init container
+ * running as the user, so that it is the user's, before any container mounts it as a sub-path.
+ */
+export interface HomePreparation {
+  /** The shared claim, by its name (an external volume of the compose file mounts it). */
+  readonly claim: string;
+  /** Paths below the claim's root: the user's directory first, then directories every user shares (made writable by all, sticky). */
+  readonly dirs: readonly string[];
+  readonly shared: readonly string[];
+  readonly image: string;
+  readonly uid: number;
+  readonly gid: number;
 }
 
 /** A public path prefix served by one port of a service, rewritten before it reaches the app. */

@@ -1,4 +1,5 @@
 import { bindsPass } from './binds.js';
+import { homePass } from './home.js';
 import { labelsPass } from './labels.js';
 import { networksPass } from './networks.js';
 import type { Pass } from './pass.js';
@@ -14,5 +15,5 @@ export { runPasses, type Pass, type PassOptions } from './pass.js';
 /** The policy passes, in the order they run. */
 export function defaultPasses(): Pass[] {
   // proxy-rewrite needs the system labels; networks needs the exposure and the routes.
-  return [resourcesPass(), portsPass(), volumesPass(), bindsPass(), securityPass(), probesPass(), labelsPass(), proxyRewritePass(), networksPass()];
+  return [resourcesPass(), portsPass(), volumesPass(), bindsPass(), securityPass(), probesPass(), labelsPass(), proxyRewritePass(), networksPass(), homePass()];
 }

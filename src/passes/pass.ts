@@ -1,6 +1,6 @@
 import type { Diagnostic, SourcePos } from '../diagnostics.js';
 import type { Policy } from '../model/policy.js';
-import type { System } from '../model/system.js';
+import type { HomePreparation, System } from '../model/system.js';
 
 /** Options that are not policy: who launches the system and under which id. */
 export interface PassOptions {
@@ -10,6 +10,8 @@ export interface PassOptions {
   readonly namespace?: string;
   /** Handlebars templates by file name: the built-in ones, or their overrides from `--templates`. */
   readonly templates?: ReadonlyMap<string, string>;
+  /** Directories to make on a shared claim before the services start, as a user (a launch for a user). */
+  readonly home?: HomePreparation;
   /** Per service, the address ranges (CIDRs) that alone may connect from outside the system. */
   readonly clients?: Readonly<Record<string, readonly string[]>>;
 }

@@ -1,0 +1,71 @@
+import type { Quantities } from './resources.js';
+import { bytes, cpus } from './quantities.js';
+
+/** The variable the identity Secret is read from at compile time; never a container's environment. */
+export const IDENTITY_VARIABLE = 'TYCHOC_IDENTITY';
+/** The compose names the launch adds: the homes' volume and the identity secret. */
+const HOME_VOLUME = 'tychoc-home';
+const IDENTITY_SECRET = 'tychoc-identity';
+
+/** What a launch adds to an app's compose file, beside the user's name. */
+export interface LaunchShape {
+  /** The services of the app's compose file. */
+  readonly services: readonly string[];
+  /** Services that get the chosen resources: the ones users reach (all when none is named). */
+  readonly exposed: readonly string[];
+  readonly resources: Quantities;
+  /** The user's uid and gid, when known: every service runs as them, never as root by default. */
+  readonly uid?: number;
+  readonly gid?: number;
+  readonly fsGroup?: number;
+  /** Users' homes: the user's directory of the shared claim, and the directory everyone shares. */
+  readonly home?: { readonly claim: string; readonly mountPath: string; readonly dir: string; readonly shared?: string };
+  /** The service served under the per-user prefix, what it sees of the path, and the prefix. */
+  readonly proxy?: { readonly service: string; readonly port: number; readonly rewrite: string; readonly prefix: string };
+}
+
+/**
+ * A compose override file for a launch, merged over the app's own as docker compose merges
+ * `-f` files: the user's uid/gid, home mounts, the identity as a secret file
+ * (/run/secrets/identity), the app's base URL (NB_PREFIX, as notebook images read it), the
+ * proxy route, and the chosen resources on the services users reach.
+ */
+export function launchOverride(shape: LaunchShape): Record<string, unknown> {
+  const services: Record<string, Record<string, unknown>> = {};
+  for (const name of shape.services) {
+    const svc: Record<string, unknown> = { secrets: [{ source: IDENTITY_SECRET, target: 'identity' }] };
+    if (shape.uid !== undefined) svc['user'] = shape.gid !== undefined ? `${shape.uid}:${shape.gid}` : String(shape.uid);
+    const xTycho: Record<string, unknown> = {};
+    if (shape.fsGroup !== undefined) xTycho['fs_group'] = shape.fsGroup;
+    if (shape.home) {
+      const { mountPath, dir, shared } = shape.home;
+      svc['volumes'] = [
+        { type: 'volume', source: HOME_VOLUME, target: `${mountPath}/${dir}`, volume: { subpath: dir } },
+        ...(shared ? [{ type: 'volume', source: HOME_VOLUME, target: `${mountPath}/${shared}`, volume: { subpath: shared } }] : []),
+      ];
+    }
+    if (shape.proxy) svc['environment'] = { NB_PREFIX: shape.proxy.prefix.replace(/\/$/, '') };
+    if (shape.proxy?.service === name) {
+      xTycho['proxy_rewrite'] = { rewrite: shape.proxy.rewrite };
+      svc['expose'] = [String(shape.proxy.port)];
+    }
+    if (shape.exposed.includes(name)) Object.assign(svc, deploy(shape.resources));
+    if (Object.keys(xTycho).length > 0) svc['x-tycho'] = xTycho;
+    services[name] = svc;
+  }
+  return {
+    services,
+    secrets: { [IDENTITY_SECRET]: { environment: IDENTITY_VARIABLE } },
+    ...(shape.home ? { volumes: { [HOME_VOLUME]: { external: true, name: shape.home.claim } } } : {}),
+  };
+}
+
+/** `deploy.resources` for the chosen resources: limits, and GPUs as a device reservation. */
+function deploy(r: Quantities): Record<string, unknown> {
+  const limits: Record<string, unknown> = {};
+  if (r.cpu !== undefined) limits['cpus'] = String(cpus(r.cpu));
+  if (r.memory !== undefined) limits['memory'] = String(bytes(r.memory));
+  const gpus = r.gpus ? { reservations: { devices: [{ capabilities: ['gpu'], count: r.gpus }] } } : {};
+  if (Object.keys(limits).length === 0 && !r.gpus) return {};
+  return { deploy: { resources: { ...(Object.keys(limits).length > 0 ? { limits } : {}), ...gpus } } };
+}

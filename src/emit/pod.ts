@@ -28,6 +28,8 @@ export function podSpec(system: System, svc: Service): K8s.PodSpec {
     ...(svc.dns.nameservers.length + svc.dns.searches.length > 0 ? { dnsConfig: dnsConfig(svc) } : {}),
     ...(svc.stopGracePeriodSeconds !== undefined ? { terminationGracePeriodSeconds: Math.ceil(svc.stopGracePeriodSeconds) } : {}),
     ...(svc.platform ? { nodeSelector: nodeSelector(svc.platform) } : {}),
+    // GPU nodes are commonly tainted so that only pods asking for GPUs land there.
+    ...(svc.container.resources.gpus ? { tolerations: [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }] } : {}),
   };
 }
 

@@ -75,6 +75,20 @@ export const Codes = {
   ineffectiveSetting: 'TYC0705',
   /** The pod meets the policy, but what it runs will likely not start so (an image that starts as root under runAsNonRoot). */
   mayNotStart: 'TYC0706',
+  /** An app registry (apps.yaml) that is not valid: unknown key, wrong type, value not allowed, missing key. */
+  invalidRegistry: 'TYC0801',
+  /** A context named in `extends`, `mixin`, TYCHOC_CONTEXT or a request that the registry does not define. */
+  unknownContext: 'TYC0802',
+  /** Contexts that extend or mix in each other in a cycle. */
+  contextCycle: 'TYC0803',
+  /** A compose source naming a repository the registry does not define. */
+  unknownRepository: 'TYC0804',
+  /** A registry or compose file that cannot be read or fetched, with no cached copy to fall back on. */
+  unreadableSource: 'TYC0805',
+  /** A fetch failed and a cached copy older than its repository's `cacheSeconds` was used instead. */
+  staleSource: 'TYC0806',
+  /** An app whose merged definition names no compose file. */
+  noComposeSource: 'TYC0807',
 } as const;
 
 export type Code = (typeof Codes)[keyof typeof Codes];

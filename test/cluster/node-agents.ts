@@ -6,7 +6,7 @@ import type { ClusterBinaries } from './binaries.js';
 import { START_TIMEOUT_MS, type StartProcess } from './control-plane.js';
 import { CLUSTER_DNS } from './coredns.js';
 import { CNI_BIN, NODE_IP, POD_CIDR } from './node-host.js';
-import { importImages } from './node-images.js';
+import { importImages, type Ctr } from './node-images.js';
 import { waitFor } from './processes.js';
 
 const run = promisify(execFile);
@@ -23,7 +23,7 @@ export async function startContainerd(base: string, dir: string, start: StartPro
   const socket = join(state, 'containerd.sock');
   const config = join(dir, 'containerd.toml');
   writeFileSync(config, containerdConfig(join(base, 'containerd'), state, socket, join(dir, 'cni')));
-  const ctr = (...args: string[]) => run('ctr', ['--address', socket, '--namespace', 'k8s.io', ...args], { maxBuffer: 16 << 20 });
+  const ctr = nodeCtr(dir);
   const launch = async () => {
     const containerd = start('containerd', 'containerd', ['--config', config]);
     await waitFor('containerd', START_TIMEOUT_MS, async () => ((await ctr('version')) ? true : undefined), containerd);
@@ -37,6 +37,12 @@ export async function startContainerd(base: string, dir: string, start: StartPro
     containerd = await launch();
   }
   return importImages(ctr);
+}
+
+/** `ctr` against the node's containerd (in the namespace the kubelet uses), the node's directory being `dir`. */
+export function nodeCtr(dir: string): Ctr {
+  const socket = join(dir, 'containerd', 'containerd.sock');
+  return (...args) => run('ctr', ['--address', socket, '--namespace', 'k8s.io', ...args], { maxBuffer: 16 << 20 });
 }
 
 function containerdConfig(root: string, state: string, socket: string, cniConf: string): string {

@@ -19,17 +19,28 @@ export async function locateImages(): Promise<{ archive: string; index: Record<s
   return { archive: paths.get('archive')!, index: JSON.parse(readFileSync(paths.get('index')!, 'utf8')) };
 }
 
-type Ctr = (...args: string[]) => Promise<{ stdout: string }>;
+/** `ctr` against one containerd. */
+export type Ctr = (...args: string[]) => Promise<{ stdout: string }>;
 
-/** Imports the archive unless containerd already has every image at its digest; returns the references. */
+/** Imports the test images unless containerd already has every one at its digest; returns the references. */
 export async function importImages(ctr: Ctr): Promise<string[]> {
   const { archive, index } = await locateImages();
-  const present = new Map(
+  await importArchive(ctr, archive, index);
+  return Object.keys(index).sort();
+}
+
+/** Imports an archive unless containerd already has every image of its index ({reference: manifest digest}). */
+export async function importArchive(ctr: Ctr, archive: string, index: Record<string, string>): Promise<void> {
+  const present = await containerdImages(ctr);
+  if (Object.entries(index).some(([ref, digest]) => present.get(ref) !== digest)) await ctr('images', 'import', archive);
+}
+
+/** The images containerd has: manifest digest by reference. */
+export async function containerdImages(ctr: Ctr): Promise<Map<string, string>> {
+  return new Map(
     (await ctr('images', 'list')).stdout.split('\n').slice(1).filter(Boolean).map((line) => {
       const [ref, , digest] = line.split(/\s+/);
       return [ref, digest] as [string, string];
     }),
   );
-  if (Object.entries(index).some(([ref, digest]) => present.get(ref) !== digest)) await ctr('images', 'import', archive);
-  return Object.keys(index).sort();
 }

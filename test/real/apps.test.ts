@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { describeOnRealNode, eventually, useRealNode, type ExecResult, type RealNodeFixture } from './real-node-fixture.js';
+import { describeOnRealNode, eventually, leftovers, useRealNode, type ExecResult, type RealNodeFixture } from './real-node-fixture.js';
 
 /**
  * Compose projects from fixtures/ brought up with `tychoc up --wait` on the real node, checked from
@@ -139,7 +139,7 @@ describeOnRealNode('compose apps on the real node', () => {
       const down = await t.tychoc(['down', sid, '-n', ns, '--volumes']);
       expect(down.stderr).toBe('');
       expect(down.code).toBe(0);
-      expect(await leftovers(t, ns, sid)).toEqual([]);
+      expect(await leftovers(t.api, ns, sid)).toEqual([]);
       await t.api.delete(`/api/v1/namespaces/${ns}`);
       if (outcome) throw outcome;
     }, 300_000);
@@ -170,17 +170,4 @@ async function succeeds(check: () => Promise<ExecResult>): Promise<ExecResult> {
   const result = await eventually('the check to pass', check, (r) => r.code === 0);
   if (result.code !== 0) throw new Error(`check exited ${result.code}: ${result.stderr || result.stdout}`);
   return result;
-}
-
-/** Objects of the system still in the namespace, as kind/name. */
-async function leftovers(t: RealNodeFixture, ns: string, sid: string): Promise<string[]> {
-  const kinds = ['api/v1/pods', 'api/v1/services', 'api/v1/configmaps', 'api/v1/secrets', 'api/v1/persistentvolumeclaims',
-    'apis/apps/v1/deployments', 'apis/apps/v1/statefulsets', 'apis/apps/v1/daemonsets', 'apis/apps/v1/replicasets', 'apis/batch/v1/jobs'];
-  const found: string[] = [];
-  for (const kind of kinds) {
-    const [prefix, resource] = [kind.slice(0, kind.lastIndexOf('/')), kind.slice(kind.lastIndexOf('/') + 1)];
-    const list = await t.api.get(`/${prefix}/namespaces/${ns}/${resource}?labelSelector=tycho-guid%3D${sid}`);
-    found.push(...list.items.map((o: any) => `${resource}/${o.metadata.name}`));
-  }
-  return found;
 }

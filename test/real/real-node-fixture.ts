@@ -28,8 +28,8 @@ export interface ExecResult {
 export interface RealNodeFixture {
   readonly node: RealNode;
   readonly api: KubeHttp;
-  /** Runs tychoc in-process with KUBECONFIG pointing at the node. */
-  tychoc(args: readonly string[], cwd?: string): Promise<CliRun>;
+  /** Runs tychoc in-process with KUBECONFIG pointing at the node, and `env` besides. */
+  tychoc(args: readonly string[], cwd?: string, env?: Record<string, string>): Promise<CliRun>;
   /** Runs the harness's kubectl against the node. */
   kubectl(args: readonly string[]): Promise<ExecResult>;
   /** Runs `sh -c script` in a pod's first container, for 20 seconds at most. */
@@ -62,7 +62,7 @@ export function useRealNode(): RealNodeFixture {
     get api() {
       return (api ??= new KubeHttp(node()));
     },
-    tychoc: (args, cwd = tmpdir()) => runCli(args, cwd, { KUBECONFIG: node().kubeconfig }),
+    tychoc: (args, cwd = tmpdir(), env = {}) => runCli(args, cwd, { ...env, KUBECONFIG: node().kubeconfig }),
     kubectl,
     // A check that hangs (a connection to a pod that just went away) must not hold the retry loop.
     exec: (namespace, pod, script) => kubectl(['exec', '-n', namespace, pod, '--', 'timeout', '20', 'sh', '-c', script]),
@@ -100,4 +100,17 @@ export async function eventually(what: string, check: () => Promise<ExecResult>,
   } catch {
     return last;
   }
+}
+
+/** Objects of system `sid` still in `ns`, as resource/name. */
+export async function leftovers(api: KubeHttp, ns: string, sid: string): Promise<string[]> {
+  const kinds = ['api/v1/pods', 'api/v1/services', 'api/v1/configmaps', 'api/v1/secrets', 'api/v1/persistentvolumeclaims',
+    'apis/apps/v1/deployments', 'apis/apps/v1/statefulsets', 'apis/apps/v1/daemonsets', 'apis/apps/v1/replicasets', 'apis/batch/v1/jobs'];
+  const found: string[] = [];
+  for (const kind of kinds) {
+    const [prefix, resource] = [kind.slice(0, kind.lastIndexOf('/')), kind.slice(kind.lastIndexOf('/') + 1)];
+    const list = await api.get(`/${prefix}/namespaces/${ns}/${resource}?labelSelector=tycho-guid%3D${sid}`);
+    found.push(...list.items.map((o: any) => `${resource}/${o.metadata.name}`));
+  }
+  return found;
 }

@@ -7,7 +7,8 @@ import { inlineKey } from './inline.js';
 import { plainWithoutResets } from './merge.js';
 import { directoryOf, shown } from './sources.js';
 import type { Quantities, RegistryData, ResolvedApp } from './types.js';
-import { cpuMillicores, durationMs, memoryBytes } from './units.js';
+import { durationMs } from './durations.js';
+import { bytes, cpus } from './quantities.js';
 
 /** The first layer of every app, under the registry's `defaults`. */
 export const BUILTIN_APP = {
@@ -113,9 +114,9 @@ function quantities(written: WrittenQuantities | undefined): Quantities {
   };
 }
 
-/** A quantity as a number to compare: millicores, bytes or GPUs. */
+/** A quantity as a number to compare: CPUs, bytes or GPUs (the schema admitted each). */
 function amount(kind: keyof Quantities, quantity: string | number): number {
-  return kind === 'cpu' ? cpuMillicores(String(quantity)) : kind === 'memory' ? memoryBytes(String(quantity)) : Number(quantity);
+  return kind === 'cpu' ? cpus(String(quantity))! : kind === 'memory' ? bytes(String(quantity))! : Number(quantity);
 }
 
 /** What a launch gets by default must be something it may ask for. */

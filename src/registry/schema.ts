@@ -29,9 +29,11 @@ export function validateRegistry(root: PMap): Diagnostic[] {
   const { validate, schema } = validator();
   if (validate(plainWithoutResets(root))) return [];
   const errors = validate.errors ?? [];
-  // A failed `oneOf` says what is wrong; the branches' own failures would only repeat it.
-  const oneOfs = errors.filter((e) => e.keyword === 'oneOf').map((e) => e.schemaPath);
-  const kept = errors.filter((e) => e.keyword !== 'propertyNames' && !oneOfs.some((p) => e.schemaPath.startsWith(`${p}/`)));
+  // A failed `oneOf` says what is wrong; its branches' failures, and `dependentRequired` beside it, would only repeat it.
+  const oneOfs = errors.filter((e) => e.keyword === 'oneOf');
+  const repeats = (e: ErrorObject) =>
+    e.keyword === 'propertyNames' || oneOfs.some((o) => e.schemaPath.startsWith(`${o.schemaPath}/`) || (e.keyword === 'dependentRequired' && e.instancePath === o.instancePath));
+  const kept = errors.filter((e) => !repeats(e));
   const unique = new Map<string, Diagnostic>();
   for (const d of kept.map((e) => toDiagnostic(root, schema, e))) unique.set(`${d.pos!.line}:${d.pos!.col} ${d.message}`, d);
   return [...unique.values()].sort((a, b) => a.pos!.line - b.pos!.line || a.pos!.col - b.pos!.col);
@@ -52,7 +54,9 @@ function toDiagnostic(root: PMap, schema: Schema, e: ErrorObject): Diagnostic {
     case 'additionalProperties':
     case 'unevaluatedProperties': {
       const key = String(e.params['additionalProperty'] ?? e.params['unevaluatedProperty']);
-      const hint = closest(key, propertyNames(schema, e.parentSchema as Schema | undefined));
+      // `gpu` for `gpus` before `cpu`: a key the word begins is the likelier one at the same distance.
+      const candidates = propertyNames(schema, e.parentSchema as Schema | undefined).sort((a, b) => Number(b.startsWith(key)) - Number(a.startsWith(key)));
+      const hint = closest(key, candidates);
       return error(`unknown key \`${key}\` ${where}${hint ? `, did you mean \`${hint}\`?` : ''}`, [...path, key]);
     }
     case 'required':
@@ -75,7 +79,7 @@ function toDiagnostic(root: PMap, schema: Schema, e: ErrorObject): Diagnostic {
       return { ...error(`\`${dottedPath(path)}\` lists ${later ? JSON.stringify(plainWithoutResets(later.node)) : 'an item'} twice`), ...(later ? { pos: later.node.pos } : {}) };
     }
     case 'minProperties':
-      return error(`\`${dottedPath(path)}\` must name at least ${e.params['limit']}`);
+      return error(`\`${dottedPath(path)}\` must ${e.params['limit'] === 1 ? 'not be empty' : `hold at least ${e.params['limit']} entries`}`);
     default:
       return error(`\`${dottedPath(path)}\` ${e.message ?? 'is invalid'}, not ${value}`);
   }

@@ -6,6 +6,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { Kube } from '../executor/systems.js';
 import type { PolicyOverrides } from '../model/policy.js';
 import { packagePath } from '../package-path.js';
+import { appRoutes, type AppsContext } from './app-routes.js';
 import type { Authenticate } from './auth.js';
 import { ApiProblem, errorHandler, success } from './envelope.js';
 import { serviceRoutes } from './service-routes.js';
@@ -31,6 +32,8 @@ export interface ApiOptions {
   readonly bodyLimit?: number;
   /** Structured JSON logs (one line per request: id, user, sid, duration); off in tests. */
   readonly logger?: boolean;
+  /** The app registry the server launches apps from (`/apps`); none: no such routes. */
+  readonly registry?: AppsContext;
   /** How long a delete waits for the system's objects to be gone. */
   readonly downTimeoutMs?: number;
 }
@@ -100,6 +103,7 @@ export async function buildServer(opts: ApiOptions): Promise<FastifyInstance> {
 
   systemRoutes(app, ctx);
   serviceRoutes(app, ctx);
+  if (opts.registry) appRoutes(app, ctx, opts.registry);
   return app;
 }
 

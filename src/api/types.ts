@@ -2,10 +2,13 @@ import type { Envelope as EnvelopeShape } from '../../generated/api-types.js';
 
 /** The API's requests and answers: generated from the JSON Schemas the server validates with. */
 export type {
+  AppView,
   DefinedService,
   Deleted,
   DeleteRequest,
   Modified,
+  Quantities,
+  LaunchRequest,
   ModifyRequest,
   Scaled,
   ScaleRequest,

@@ -12,6 +12,8 @@ interface DownFlags extends ClusterFlags, RemoteFlags {
 /** `tychoc down SYSTEM...`: delete systems, and nothing else. */
 export function downCommand(io: Io): Command {
   return withRemoteOptions(clusterCommand(io, 'down'))
+    // Tycho's and the registry's word for taking a launched app down.
+    .alias('stop')
     .description('delete every object of the given systems (and only those) and wait until they are gone')
     .argument('<system...>', 'system ids, or project names with one system each (see tychoc status)', (v: string, prev: string[] = []) => [...prev, parseSystem(v)])
     .option('-n, --namespace <namespace>', 'look for the systems only in this namespace')

@@ -1,7 +1,9 @@
 import { Command, CommanderError } from 'commander';
 import { applyCommand } from './apply-command.js';
+import { appsCommand } from './apps-command.js';
 import { compileCommand } from './compile-command.js';
 import { downCommand } from './down-command.js';
+import { launchCommand } from './launch-command.js';
 import { logsCommand } from './logs-command.js';
 import { modifyCommand } from './modify-command.js';
 import { restartCommand } from './restart-command.js';
@@ -29,6 +31,8 @@ export function buildProgram(io: Io, version: string): Command {
   program.addCommand(restartCommand(io));
   program.addCommand(logsCommand(io));
   program.addCommand(serveCommand(io, version));
+  program.addCommand(appsCommand(io));
+  program.addCommand(launchCommand(io, version));
   return program;
 }
 

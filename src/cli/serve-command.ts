@@ -13,6 +13,8 @@ interface ServeFlags extends ClusterFlags {
   namespace?: string;
   namespacePerSystem?: boolean;
   policy?: string;
+  registry?: string;
+  appContext?: string;
 }
 
 const port = (value: string) => {
@@ -33,6 +35,8 @@ export function serveCommand(io: Io, version: string) {
     .option('-n, --namespace <namespace>', 'namespace of systems started without one (default: the context\'s)')
     .option('--namespace-per-system', 'give each system started without a namespace its own, <project>-<sid>, deleted again with it')
     .option('--policy <file>', 'policy file for every compile')
+    .option('--registry <file|url>', 'an app registry to launch apps from: /apps routes (default: TYCHOC_REGISTRY)')
+    .option('--app-context <context>', 'the registry context whose apps to offer (default: TYCHOC_CONTEXT, else the first)')
     .action(async (flags: ServeFlags) => {
       const tokenFile = flags.tokenFile ?? io.env['TYCHOC_TOKEN_FILE'];
       if (flags.auth === 'tokens' && !tokenFile) {
@@ -54,15 +58,24 @@ export function serveCommand(io: Io, version: string) {
           namespace: flags.namespace ?? kube.defaultNamespace,
           namespacePerSystem: !!flags.namespacePerSystem,
           ...(flags.policy ? { policyFile: resolve(io.cwd, flags.policy) } : {}),
+          ...registryOption(io, flags),
           version,
           logger: true,
         });
-        const address = await app.listen({ host: flags.host, port: flags.port });
-        io.stderr(`tychoc: serving on ${address}\n`);
+        await app.listen({ host: flags.host, port: flags.port });
+        // Every address: listen() names only the first, which for 0.0.0.0 is loopback.
+        const addresses = app.addresses().map((a) => (typeof a === 'string' ? a : `http://${a.family === 'IPv6' ? `[${a.address}]` : a.address}:${a.port}`));
+        io.stderr(`tychoc: serving on ${addresses.join(', ')}\n`);
         // The first signal closes gracefully (requests in flight finish); a second one exits at once.
         await new Promise<void>((done) => onStopSignals((signal, count) => (count === 1 ? done() : process.exit(STOP_SIGNALS[signal]))));
         await app.close();
         return ExitCode.ok;
       }));
     });
+}
+
+/** Where the /apps routes read the registry, if the server has one. */
+function registryOption(io: Io, flags: ServeFlags): { registry?: { source: string; appContext?: string; cwd: string; env: Io['env'] } } {
+  const source = flags.registry ?? io.env['TYCHOC_REGISTRY'];
+  return source ? { registry: { source, ...(flags.appContext ? { appContext: flags.appContext } : {}), cwd: io.cwd, env: io.env } } : {};
 }

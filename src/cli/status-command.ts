@@ -6,6 +6,7 @@ import { remote, remoteClient, showSystems, withRemoteOptions, type RemoteFlags 
 
 interface StatusFlags extends ClusterFlags, RemoteFlags {
   terse?: boolean;
+  user?: string;
 }
 
 /** `tychoc status [SID]`: the systems on the cluster, service by service. */
@@ -15,13 +16,16 @@ export function statusCommand(io: Io): Command {
     .argument('[system]', 'only this system: its id, or its project\'s name', parseSystem)
     .option('-n, --namespace <namespace>', 'only systems in this namespace (default: all namespaces you may list)')
     .option('--terse', 'one line per system')
+    .option('--user <name>', 'only the systems launched for this user')
     .action(async (ref: string | undefined, flags: StatusFlags) => {
       if (flags.server) return io.exit(await statusRemote(io, ref, flags));
       io.exit(
         await withCluster(io, flags, async (kube) => {
           const { systemStatus } = await import('../executor/status.js');
           const sid = ref === undefined ? undefined : await sidOf(kube, ref, flags.namespace);
-          const systems = await systemStatus(kube, { sid, namespace: flags.namespace });
+          const { userLabel } = await import('../emit/system-labels.js');
+          const all = await systemStatus(kube, { sid, namespace: flags.namespace });
+          const systems = flags.user === undefined ? all : all.filter((s) => s.username === userLabel(flags.user!));
           if (sid && systems.length === 0) {
             io.stderr(`tychoc: no system with id ${sid}\n`);
             return exitCodeFor('notFound');
@@ -66,7 +70,7 @@ async function statusRemote(io: Io, ref: string | undefined, flags: StatusFlags)
   const client = await remoteClient(io, flags);
   if (typeof client === 'number') return client;
   return remote(io, async () => {
-    const systems = ref === undefined ? await client.status() : [await client.system(ref)];
+    const systems = ref === undefined ? await client.status(flags.user !== undefined ? { username: flags.user } : {}) : [await client.system(ref)];
     io.stdout(flags.output === 'json' ? `${JSON.stringify(systems, null, 2)}\n` : showSystems(systems, !!flags.terse));
     return ExitCode.ok;
   });

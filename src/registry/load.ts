@@ -54,17 +54,7 @@ export async function loadRegistryFile(source: string | undefined, opts: LoadReg
   diagnostics.push(...checkContexts(root));
   const repositories = locateRepositories(root, directoryOf(where), diagnostics);
   const composes = composeNodes(root);
-  const remote = new Map<string, number>();
-  for (const compose of composes) {
-    const found = composeSource(compose, where, repositories.dirs);
-    if ('code' in found) {
-      const at = child(compose, found.code === Codes.unknownRepository ? 'repository' : 'path') ?? compose;
-      diagnostics.push({ severity: 'error', code: found.code, message: found.message, pos: at.pos });
-    } else if ('file' in found && 'url' in found.file) {
-      const seconds = repositoryCacheSeconds(compose, repositories.cacheSeconds) ?? DEFAULT_CACHE_SECONDS;
-      remote.set(found.file.url, Math.min(seconds, remote.get(found.file.url) ?? seconds));
-    }
-  }
+  const remote = remoteComposeFiles(composes, where, repositories, diagnostics);
   const settings = settingsOf(root, opts.env, diagnostics);
   const contexts = [...contextsOf(root).keys()];
   const defaultContext = chooseContext(root, contexts, opts.env, diagnostics);
@@ -92,8 +82,14 @@ async function readRegistry(where: Location, cache: Omit<CacheOptions, 'maxAgeSe
   return got.text;
 }
 
+/** The repositories of a registry: each one's directory, and how long copies of its files are used if it says. */
+interface Repositories {
+  readonly dirs: Map<string, Location>;
+  readonly cacheSeconds: Map<string, number>;
+}
+
 /** Each repository's directory, relative URLs and paths taken from apps.yaml's directory. */
-function locateRepositories(root: PMap, base: Location, diagnostics: Diagnostic[]): { dirs: Map<string, Location>; cacheSeconds: Map<string, number> } {
+function locateRepositories(root: PMap, base: Location, diagnostics: Diagnostic[]): Repositories {
   const dirs = new Map<string, Location>();
   const cacheSeconds = new Map<string, number>();
   const repositories = child(root, 'repositories');
@@ -106,6 +102,25 @@ function locateRepositories(root: PMap, base: Location, diagnostics: Diagnostic[
     if (seconds?.kind === 'scalar' && typeof seconds.value === 'number') cacheSeconds.set(name, seconds.value);
   }
   return { dirs, cacheSeconds };
+}
+
+/**
+ * The compose files behind http(s), each with how long a copy of it may be used (the least its
+ * repositories allow); compose sources that name no repository or leave theirs are reported.
+ */
+function remoteComposeFiles(composes: readonly PNode[], registry: Location, repositories: Repositories, diagnostics: Diagnostic[]): Map<string, number> {
+  const remote = new Map<string, number>();
+  for (const compose of composes) {
+    const found = composeSource(compose, registry, repositories.dirs);
+    if ('code' in found) {
+      const at = child(compose, found.code === Codes.unknownRepository ? 'repository' : 'path') ?? compose;
+      diagnostics.push({ severity: 'error', code: found.code, message: found.message, pos: at.pos });
+    } else if ('file' in found && 'url' in found.file) {
+      const seconds = repositoryCacheSeconds(compose, repositories.cacheSeconds) ?? DEFAULT_CACHE_SECONDS;
+      remote.set(found.file.url, Math.min(seconds, remote.get(found.file.url) ?? seconds));
+    }
+  }
+  return remote;
 }
 
 function repositoryCacheSeconds(compose: PNode, cacheSeconds: ReadonlyMap<string, number>): number | undefined {

@@ -92,8 +92,9 @@ function composeOf(merged: PMap, where: string, pos: SourcePos, data: RegistryDa
     if (!isFile(file.path)) return void fail('no such file');
     return { path: file.path };
   }
-  const fetched = data.fetched.get(file.url);
-  if (!fetched || 'error' in fetched) return void fail(`cannot fetch it: ${fetched && 'error' in fetched ? fetched.error : 'not fetched'}`);
+  // Every URL a compose source names was fetched when the registry was loaded.
+  const fetched = data.fetched.get(file.url)!;
+  if ('error' in fetched) return void fail(`cannot fetch it: ${fetched.error}`);
   if (fetched.stale) fail(`cannot fetch it: ${fetched.stale}`, 'warning', Codes.staleSource);
   return { text: fetched.text, name: file.url };
 }

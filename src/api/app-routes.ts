@@ -39,7 +39,8 @@ export function appRoutes(app: FastifyInstance, ctx: SystemsContext, apps: AppsC
       return reply.code(201).send(success(view));
     } catch (e) {
       if (!(e instanceof LaunchRefused)) throw e;
-      throw new ApiProblem(e.reason === 'instances' ? 409 : 422, e.message, e.diagnostics.length > 0 ? { diagnostics: e.diagnostics.map(describe) } : {});
+      // Homes that cannot be mounted are the server's configuration, not the caller's request.
+      throw new ApiProblem(e.reason === 'instances' ? 409 : e.reason === 'home' ? 503 : 422, e.message, e.diagnostics.length > 0 ? { diagnostics: e.diagnostics.map(describe) } : {});
     }
   });
 }

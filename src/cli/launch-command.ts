@@ -28,7 +28,7 @@ export function launchCommand(io: Io, version: string): Command {
     .option('--memory <quantity>', 'memory (e.g. 2Gi), up to the app\'s maximum')
     .option('--gpus <count>', 'GPUs, up to the app\'s maximum', parseCount)
     .option('--env <KEY=VALUE>', 'a variable for the compose file\'s interpolation (repeatable)', assignment, [])
-    .option('-n, --namespace <namespace>', 'namespace to launch into (default: the registry\'s, else the context\'s)')
+    .option('-n, --namespace <namespace>', 'where the homes\' claim and the launch leases are (default: the registry\'s, else the context\'s); the system gets a namespace of its own')
     .action(async (id: string, flags: LaunchFlags) => {
       const env: Record<string, string> = {};
       for (const a of flags.env) {
@@ -68,7 +68,7 @@ export function launchCommand(io: Io, version: string): Command {
           if (!(e instanceof LaunchRefused)) throw e;
           io.stderr(e.diagnostics.length > 0 ? renderDiagnostics(e.diagnostics, io.cwd) : '');
           io.stderr(`tychoc: ${e.message}\n`);
-          return e.reason === 'instances' ? exitCodeFor('conflict') : ExitCode.input;
+          return e.reason === 'instances' ? exitCodeFor('conflict') : e.reason === 'home' ? exitCodeFor('config') : ExitCode.input;
         }
       }));
     });

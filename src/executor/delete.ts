@@ -62,7 +62,7 @@ async function deleteSystem(kube: Kube, opts: DownOptions): Promise<DownResult> 
 
   const isParent = (o: KubeObject) => parents.some((p) => p.parent?.metadata.uid === o.metadata.uid);
   const remove = async ({ type, obj }: { type: ResourceType; obj: KubeObject }): Promise<'deleted' | 'kept' | 'gone'> => {
-    if (type.kind === 'PersistentVolumeClaim' && !opts.volumes) {
+    if (type.kind === 'PersistentVolumeClaim' && !opts.volumes && !holdsNothing(obj)) {
       await releaseClaim(kube.client, type, obj);
       return 'kept';
     }
@@ -138,3 +138,11 @@ async function strangers(kube: Kube, namespace: string, sid: string): Promise<st
   }
   return found;
 }
+
+/**
+ * The annotation of a claim that holds no data of its own: it is bound to a volume that outlives
+ * it (a launch's homes, whose volume is retained), so down deletes it with the rest.
+ */
+export const HOLDS_NOTHING_ANNOTATION = 'tychoc.io/holds-nothing';
+
+const holdsNothing = (claim: KubeObject) => claim.metadata.annotations?.[HOLDS_NOTHING_ANNOTATION] === 'true';

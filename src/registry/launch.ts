@@ -9,9 +9,12 @@ import { dnsLabel } from '../emit/names.js';
 import { userLabel } from '../emit/system-labels.js';
 import { deploy } from '../executor/deploy.js';
 import { LOCK_WAIT_MS, withLease } from '../executor/lock.js';
+import { takeDown } from '../executor/delete.js';
+import { systemBaseName } from '../executor/applyset.js';
 import { findSystems, newSid, type Kube } from '../executor/systems.js';
 import { DEFAULT_POLICY, type PolicyOverrides } from '../model/policy.js';
 import { renderTemplate } from '../passes/proxy-template.js';
+import { HOME_CLAIM, homeVolume, ownHomeVolume } from './home-volume.js';
 import { IDENTITY_VARIABLE, launchOverride } from './launch-override.js';
 import { chosenResources, resourceProblems, type Quantities } from './resources.js';
 
@@ -29,6 +32,7 @@ export interface LaunchableApp {
 
 /** The registry's settings a launch uses. */
 export interface LaunchSettings {
+  /** Where the homes' claim and the users' launch leases are; each system gets a namespace of its own. */
   readonly namespace: string;
   readonly home?: { readonly claim: string; readonly mountPath: string; readonly shared?: string; readonly initImage?: string };
   readonly proxyPrefix?: string;
@@ -43,10 +47,10 @@ export interface LaunchRequest extends Quantities {
   readonly env?: Readonly<Record<string, string>>;
 }
 
-/** A launch refused before anything was created: resources beyond the app's maximums, the user's instance limit, or a compose file that does not compile. */
+/** A launch refused before anything was created: resources beyond the app's maximums, the user's instance limit, a compose file that does not compile, or homes that cannot be mounted. */
 export class LaunchRefused extends Error {
   constructor(
-    readonly reason: 'resources' | 'instances' | 'compile',
+    readonly reason: 'resources' | 'instances' | 'compile' | 'home',
     message: string,
     readonly diagnostics: readonly Diagnostic[] = [],
   ) {
@@ -62,25 +66,39 @@ const HOME_IMAGE = 'busybox:1.36';
  * Launches an app for a user: checks the request against the app's maximums, compiles the app's
  * compose file with a launch override (the user's identity, home, base URL and resources), and,
  * holding the user's launch lease so that concurrent launches count each other, checks the
- * user's instance limit and deploys.
+ * user's instance limit and deploys. Each system gets a namespace of its own, where its compose
+ * names are its services' DNS names whoever else runs the same app; the homes' volume is bound
+ * there again (home-volume.ts).
  */
 export async function launchApp(kube: Kube, app: LaunchableApp, request: LaunchRequest, settings: LaunchSettings, opts: { tooling: string; policy?: PolicyOverrides }): Promise<{ sid: string; namespace: string; warnings: readonly Diagnostic[] }> {
   const resources = chosenResources(app.resources.defaults, request);
   const problems = resourceProblems(app.id, resources, app.resources);
   if (problems.length > 0) throw new LaunchRefused('resources', problems.join('; '));
   const sid = newSid();
+  const home = settings.home ? await homeVolume(kube, { namespace: settings.namespace, claim: settings.home.claim }, sid, systemBaseName({ app: app.id, sid })) : undefined;
+  if (typeof home === 'string') throw new LaunchRefused('home', home);
   const compiled = compileLaunch(app, request, settings, sid, resources, opts.policy);
   const username = userLabel(request.user);
-  const namespace = settings.namespace;
   const lease = `tychoc-launch-${createHash('sha256').update(request.user).digest('hex').slice(0, 16)}`;
-  await withLease(kube.client, namespace, lease, 'tychoc launch', LOCK_WAIT_MS, async () => {
+  const namespace = await withLease(kube.client, settings.namespace, lease, 'tychoc launch', LOCK_WAIT_MS, async () => {
     if (app.instances !== undefined && app.instances > 0) {
-      const running = (await findSystems(kube, { app: app.id, namespace })).filter((s) => s.username === username);
+      const running = (await findSystems(kube, { app: app.id })).filter((s) => s.username === username);
       if (running.length >= app.instances) {
         throw new LaunchRefused('instances', `${request.user} runs ${running.length} instance${running.length === 1 ? '' : 's'} of ${app.id} (${running.map((s) => s.sid).join(', ')}), as many as the app allows`);
       }
     }
-    await deploy(kube, { app: app.id, manifests: compiled.manifests!, newSid: sid, namespace, namespacePerSystem: false, username, tooling: opts.tooling, keepPartial: false, dryRun: false, force: false });
+    if (home) await kube.client.request({ method: 'POST', path: '/api/v1/persistentvolumes', body: home.volume });
+    const manifests = [...compiled.manifests!, ...(home ? [home.claim] : [])];
+    try {
+      const { system } = await deploy(kube, { app: app.id, manifests, newSid: sid, namespace: settings.namespace, namespacePerSystem: true, username, tooling: opts.tooling, keepPartial: false, dryRun: false, force: false });
+      if (home) await ownHomeVolume(kube, sid, system.namespace);
+      return system.namespace;
+    } catch (e) {
+      // Nothing of a launch that failed stays: the system is rolled back by deploy, or taken down here; the volume goes too (its data stays, Retain).
+      await takeDown(kube, { sid, volumes: true, timeoutMs: 60_000 }).catch(() => undefined);
+      if (home) await kube.client.request({ method: 'DELETE', path: `/api/v1/persistentvolumes/${HOME_CLAIM}-${sid}` }).catch(() => undefined);
+      throw e;
+    }
   });
   return { sid, namespace, warnings: compiled.diagnostics };
 }
@@ -95,7 +113,7 @@ export function compileLaunch(app: LaunchableApp, request: LaunchRequest, settin
     const composeFile = 'path' in app.compose ? app.compose.path : join(work, app.compose.name);
     if (!('path' in app.compose)) writeFileSync(composeFile, app.compose.text);
     const env = { ...app.env, ...request.env, [IDENTITY_VARIABLE]: JSON.stringify(identity(request)) };
-    const common = { cwd: dirname(composeFile), env, projectName: app.id, projectDirectory: dirname(composeFile), sid, username: request.user, namespace: settings.namespace };
+    const common = { cwd: dirname(composeFile), env, projectName: app.id, projectDirectory: dirname(composeFile), sid, username: request.user };
     // The app's services, to shape the override; a file that does not compile stops here.
     const base = compile({ ...common, files: [composeFile], ...(policy ? { policy } : {}) });
     refuseErrors(app, base);
@@ -107,7 +125,7 @@ export function compileLaunch(app: LaunchableApp, request: LaunchRequest, settin
     const prefixTemplate = settings.proxyPrefix ?? DEFAULT_POLICY.proxy.prefix;
     const proxy = app.proxy && {
       ...app.proxy,
-      prefix: proxyPrefix(prefixTemplate, { app: app.id, username: dir, sid, service: dnsLabel(app.proxy.service, true), namespace: settings.namespace }),
+      prefix: proxyPrefix(prefixTemplate, { app: app.id, username: dir, sid, service: dnsLabel(app.proxy.service, true), namespace: '' }),
     };
     const override = launchOverride({
       services,
@@ -116,14 +134,14 @@ export function compileLaunch(app: LaunchableApp, request: LaunchRequest, settin
       ...(uid !== undefined ? { uid } : {}),
       ...(gid !== undefined ? { gid } : {}),
       ...(fsGroup !== undefined ? { fsGroup } : {}),
-      ...(settings.home ? { home: { claim: settings.home.claim, mountPath: settings.home.mountPath, dir, ...(settings.home.shared ? { shared: settings.home.shared } : {}) } } : {}),
+      ...(settings.home ? { home: { claim: HOME_CLAIM, mountPath: settings.home.mountPath, dir, ...(settings.home.shared ? { shared: settings.home.shared } : {}) } } : {}),
       // A rewrite left out keeps the whole prefix: the app is told its base URL and serves under it.
       ...(proxy ? { proxy: { service: proxy.service, port: proxy.port, rewrite: proxy.rewrite ?? proxy.prefix, prefix: proxy.prefix } } : {}),
     });
     const overrideFile = join(work, 'launch.yaml');
     writeFileSync(overrideFile, stringify(override));
     const home = settings.home && uid !== undefined
-      ? { claim: settings.home.claim, dirs: [dir], shared: settings.home.shared ? [settings.home.shared] : [], image: settings.home.initImage ?? HOME_IMAGE, uid, gid: gid ?? uid }
+      ? { claim: HOME_CLAIM, dirs: [dir], shared: settings.home.shared ? [settings.home.shared] : [], image: settings.home.initImage ?? HOME_IMAGE, uid, gid: gid ?? uid }
       : undefined;
     const result = compile({
       ...common,

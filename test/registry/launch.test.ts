@@ -44,7 +44,7 @@ describe('a launch for a user', () => {
       { name: 'vol-tychoc-home', mountPath: `/home/${dirName}`, subPath: dirName },
       { name: 'vol-tychoc-home', mountPath: '/home/shared', subPath: 'shared' },
     ]));
-    expect(spec.volumes).toContainEqual({ name: 'vol-tychoc-home', persistentVolumeClaim: { claimName: 'homes' } });
+    expect(spec.volumes).toContainEqual({ name: 'vol-tychoc-home', persistentVolumeClaim: { claimName: 'tychoc-home' } });
     expect(spec.initContainers.map((c: any) => [c.name, c.command, c.securityContext.runAsUser, c.volumeMounts])).toEqual([
       ['prepare-home', ['mkdir', '-p', `/homes/${dirName}`], 1001, [{ name: 'vol-tychoc-home', mountPath: '/homes' }]],
       ['prepare-shared', ['mkdir', '-p', '-m', '1777', '/homes/shared'], 1001, [{ name: 'vol-tychoc-home', mountPath: '/homes' }]],

@@ -14,6 +14,8 @@ export interface LaunchShape {
   /** Services that get the chosen resources: the ones users reach (all when none is named). */
   readonly exposed: readonly string[];
   readonly resources: Quantities;
+  /** Per service, the reservations its compose file asks for (millicores, bytes): kept, unless above the chosen limit. */
+  readonly reservations?: Readonly<Record<string, { readonly cpu?: number; readonly memory?: number }>>;
   /** The user's uid and gid, when known: every service runs as them, never as root by default. */
   readonly uid?: number;
   readonly gid?: number;
@@ -49,7 +51,7 @@ export function launchOverride(shape: LaunchShape): Record<string, unknown> {
       xTycho['proxy_rewrite'] = { rewrite: shape.proxy.rewrite };
       svc['expose'] = [String(shape.proxy.port)];
     }
-    if (shape.exposed.includes(name)) Object.assign(svc, deploy(shape.resources));
+    if (shape.exposed.includes(name)) Object.assign(svc, deploy(shape.resources, shape.reservations?.[name] ?? {}));
     if (Object.keys(xTycho).length > 0) svc['x-tycho'] = xTycho;
     services[name] = svc;
   }
@@ -60,12 +62,22 @@ export function launchOverride(shape: LaunchShape): Record<string, unknown> {
   };
 }
 
-/** `deploy.resources` for the chosen resources: limits, and GPUs as a device reservation. */
-function deploy(r: Quantities): Record<string, unknown> {
+/**
+ * `deploy.resources` for the chosen resources: limits, GPUs as a device reservation, and the
+ * compose file's own reservations lowered to the limits where they were above them (a request
+ * above its limit is refused by the API server).
+ */
+function deploy(r: Quantities, reserved: { readonly cpu?: number; readonly memory?: number }): Record<string, unknown> {
   const limits: Record<string, unknown> = {};
-  if (r.cpu !== undefined) limits['cpus'] = String(cpus(r.cpu));
-  if (r.memory !== undefined) limits['memory'] = String(bytes(r.memory));
-  const gpus = r.gpus ? { reservations: { devices: [{ capabilities: ['gpu'], count: r.gpus }] } } : {};
-  if (Object.keys(limits).length === 0 && !r.gpus) return {};
-  return { deploy: { resources: { ...(Object.keys(limits).length > 0 ? { limits } : {}), ...gpus } } };
+  const reservations: Record<string, unknown> = {};
+  const cpuLimit = r.cpu !== undefined ? cpus(r.cpu)! : undefined;
+  const memoryLimit = r.memory !== undefined ? bytes(r.memory)! : undefined;
+  if (cpuLimit !== undefined) limits['cpus'] = String(cpuLimit);
+  if (memoryLimit !== undefined) limits['memory'] = String(memoryLimit);
+  if (cpuLimit !== undefined && reserved.cpu !== undefined && reserved.cpu / 1000 > cpuLimit) reservations['cpus'] = String(cpuLimit);
+  if (memoryLimit !== undefined && reserved.memory !== undefined && reserved.memory > memoryLimit) reservations['memory'] = String(memoryLimit);
+  if (r.gpus) reservations['devices'] = [{ capabilities: ['gpu'], count: r.gpus }];
+  const has = (o: object) => Object.keys(o).length > 0;
+  if (!has(limits) && !has(reservations)) return {};
+  return { deploy: { resources: { ...(has(limits) ? { limits } : {}), ...(has(reservations) ? { reservations } : {}) } } };
 }

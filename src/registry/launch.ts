@@ -110,14 +110,17 @@ export async function launchApp(kube: Kube, app: LaunchableApp, request: LaunchR
 export function compileLaunch(app: LaunchableApp, request: LaunchRequest, settings: LaunchSettings, sid: string, resources: Quantities, policy?: PolicyOverrides): CompileResult {
   const work = realpathSync(mkdtempSync(join(tmpdir(), 'tychoc-launch-')));
   try {
-    const composeFile = 'path' in app.compose ? app.compose.path : join(work, app.compose.name);
+    const composeFile = 'path' in app.compose ? app.compose.path : join(work, 'compose.yaml');
     if (!('path' in app.compose)) writeFileSync(composeFile, app.compose.text);
+    // Text from the registry (inline, or fetched) is compiled from a file here, and reported where it came from.
+    const named = (r: CompileResult): CompileResult => ('path' in app.compose ? r : { ...r, diagnostics: r.diagnostics.map((d) => (d.pos?.file === composeFile ? { ...d, pos: { ...d.pos, file: (app.compose as { name: string }).name } } : d)) });
     const env = { ...app.env, ...request.env, [IDENTITY_VARIABLE]: JSON.stringify(identity(request)) };
     const common = { cwd: dirname(composeFile), env, projectName: app.id, projectDirectory: dirname(composeFile), sid, username: request.user };
     // The app's services, to shape the override; a file that does not compile stops here.
-    const base = compile({ ...common, files: [composeFile], ...(policy ? { policy } : {}) });
+    const base = named(compile({ ...common, files: [composeFile], ...(policy ? { policy } : {}) }));
     refuseErrors(app, base);
     const services = base.system!.services.map((s) => s.name);
+    const reservations = Object.fromEntries(base.system!.services.map((s) => [s.name, { cpu: s.container.resources.cpuRequest, memory: s.container.resources.memoryRequestBytes }]));
     const uid = request.uid ?? app.securityContext?.runAsUser;
     const gid = request.gid ?? app.securityContext?.runAsGroup;
     const fsGroup = app.securityContext?.fsGroup ?? gid;
@@ -131,6 +134,7 @@ export function compileLaunch(app: LaunchableApp, request: LaunchRequest, settin
       services,
       exposed: Object.keys(app.expose).length > 0 ? Object.keys(app.expose) : services,
       resources,
+      reservations,
       ...(uid !== undefined ? { uid } : {}),
       ...(gid !== undefined ? { gid } : {}),
       ...(fsGroup !== undefined ? { fsGroup } : {}),
@@ -143,12 +147,12 @@ export function compileLaunch(app: LaunchableApp, request: LaunchRequest, settin
     const home = settings.home && uid !== undefined
       ? { claim: HOME_CLAIM, dirs: [dir], shared: settings.home.shared ? [settings.home.shared] : [], image: settings.home.initImage ?? HOME_IMAGE, uid, gid: gid ?? uid }
       : undefined;
-    const result = compile({
+    const result = named(compile({
       ...common,
       files: [composeFile, overrideFile],
       policy: { ...policy, proxy: { ...policy?.proxy, prefix: prefixTemplate } },
       ...(home ? { home } : {}),
-    });
+    }));
     refuseErrors(app, result);
     return result;
   } finally {

@@ -76,6 +76,10 @@ describe('a launch for a user', () => {
     expect(spec.containers[0].resources.limits).toEqual({ cpu: '1500m', memory: '1Gi', 'nvidia.com/gpu': '1' });
     expect(spec.initContainers).toBeUndefined();
     expect(pod(ms, 'cache').containers[0].resources).toBeUndefined();
+    // The compose file reserves 256M: under a smaller limit the reservation comes down to it.
+    const small = pod(objects(APP, { user: 'bob', memory: '128Mi' }), 'notebook').containers[0].resources;
+    expect(small).toEqual({ limits: { cpu: '1', memory: '128Mi' }, requests: { memory: '128Mi' } });
+    expect(pod(objects(APP, { user: 'bob', memory: '2Gi' }), 'notebook').containers[0].resources.requests).toEqual({ memory: '256Mi' });
   });
 
   it('refuses what the app does not allow before anything is made', () => {

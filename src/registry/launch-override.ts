@@ -22,6 +22,8 @@ export interface LaunchShape {
   readonly fsGroup?: number;
   /** Users' homes: the user's directory of the shared claim, and the directory everyone shares. */
   readonly home?: { readonly claim: string; readonly mountPath: string; readonly dir: string; readonly shared?: string };
+  /** False: the compose file's healthchecks make no probes (the registry's `probes: false`). */
+  readonly probes?: boolean;
   /** The service served under the per-user prefix, what it sees of the path, and the prefix. */
   readonly proxy?: { readonly service: string; readonly port: number; readonly rewrite: string; readonly prefix: string };
 }
@@ -47,6 +49,7 @@ export function launchOverride(shape: LaunchShape): Record<string, unknown> {
       ];
     }
     if (shape.proxy) svc['environment'] = { NB_PREFIX: shape.proxy.prefix.replace(/\/$/, '') };
+    if (shape.probes === false) svc['healthcheck'] = { disable: true };
     if (shape.proxy?.service === name) {
       xTycho['proxy_rewrite'] = { rewrite: shape.proxy.rewrite };
       svc['expose'] = [String(shape.proxy.port)];

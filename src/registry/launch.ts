@@ -28,6 +28,7 @@ export interface LaunchableApp {
   readonly securityContext?: { readonly runAsUser?: number; readonly runAsGroup?: number; readonly fsGroup?: number };
   readonly proxy?: { readonly service: string; readonly port: number; readonly rewrite?: string };
   readonly instances?: number;
+  readonly probes?: boolean;
 }
 
 /** The registry's settings a launch uses. */
@@ -135,6 +136,7 @@ export function compileLaunch(app: LaunchableApp, request: LaunchRequest, settin
       exposed: Object.keys(app.expose).length > 0 ? Object.keys(app.expose) : services,
       resources,
       reservations,
+      probes: app.probes !== false,
       ...(uid !== undefined ? { uid } : {}),
       ...(gid !== undefined ? { gid } : {}),
       ...(fsGroup !== undefined ? { fsGroup } : {}),

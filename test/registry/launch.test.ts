@@ -82,6 +82,14 @@ describe('a launch for a user', () => {
     expect(pod(objects(APP, { user: 'bob', memory: '2Gi' }), 'notebook').containers[0].resources.requests).toEqual({ memory: '256Mi' });
   });
 
+  it('makes no probes of healthchecks for an app whose registry entry says probes: false', () => {
+    const compose = join(dir, 'checked.yaml');
+    writeFileSync(compose, 'services:\n  app:\n    image: x\n    healthcheck: {test: ["CMD", "true"]}\n');
+    const checked: LaunchableApp = { ...APP, compose: { path: compose }, expose: {}, proxy: undefined };
+    expect(pod(objects(checked, { user: 'bob' }), 'app').containers[0].livenessProbe).toBeDefined();
+    expect(pod(objects({ ...checked, probes: false }, { user: 'bob' }), 'app').containers[0].livenessProbe).toBeUndefined();
+  });
+
   it('refuses what the app does not allow before anything is made', () => {
     expect(resourceProblems('notebook', { cpu: '3', memory: '8Gi', gpus: 2 }, APP.resources)).toEqual([
       'cpu 3 is more than app notebook allows (2)',

@@ -45,7 +45,8 @@ export function appRoutes(app: FastifyInstance, ctx: SystemsContext, apps: AppsC
   });
 }
 
-async function registryApps(apps: AppsContext): Promise<{ registry: import('../registry/index.js').Registry; apps: ReadonlyMap<string, ResolvedApp> }> {
+/** The registry and its apps in the server's context, read anew; one that does not load is a 503. */
+export async function registryApps(apps: AppsContext): Promise<{ registry: import('../registry/index.js').Registry; apps: ReadonlyMap<string, ResolvedApp> }> {
   const { loadRegistry, resolveApps } = await import('../registry/index.js');
   const loaded = await loadRegistry(apps.source, { cwd: apps.cwd, env: apps.env });
   const resolved = loaded.registry ? resolveApps(loaded.registry, apps.appContext) : undefined;

@@ -1,4 +1,4 @@
-import type { DefinedService, Deleted, Envelope, Modified, ModifyRequest, Scaled, ServiceDefinition, ServiceStatus, StartRequest, SystemView } from './types.js';
+import type { DefinedService, Deleted, Envelope, Modified, ModifyRequest, Scaled, ServiceDefinition, ServiceStatus, StartRequest, SystemView, Touched } from './types.js';
 
 /** A failed call: the HTTP status and the server's envelope (`result.diagnostics` for a compose file that does not compile). */
 export class TychoApiError extends Error {
@@ -47,6 +47,11 @@ export class TychoClient {
   /** Deletes a system, its volume claims too with `volumes`. */
   delete(sid: string, opts: { volumes?: boolean } = {}): Promise<Deleted> {
     return this.call('DELETE', `/systems/${encodeURIComponent(sid)}${opts.volumes ? '?volumes=true' : ''}`);
+  }
+
+  /** Marks a system as in use now: its idle time, which the server's reaper limits, starts again. */
+  touch(sid: string): Promise<Touched> {
+    return this.call('POST', `/systems/${encodeURIComponent(sid)}/touch`);
   }
 
   /** The service definitions the caller may see. */

@@ -9,6 +9,7 @@ import { packagePath } from '../package-path.js';
 import { appRoutes, type AppsContext } from './app-routes.js';
 import type { Authenticate } from './auth.js';
 import { ApiProblem, errorHandler, success } from './envelope.js';
+import { scheduleReaping, type ReapSchedule } from './reaper.js';
 import { serviceRoutes } from './service-routes.js';
 import { systemRoutes } from './system-routes.js';
 import type { SystemsContext } from './systems.js';
@@ -36,6 +37,8 @@ export interface ApiOptions {
   readonly registry?: AppsContext;
   /** How long a delete waits for the system's objects to be gone. */
   readonly downTimeoutMs?: number;
+  /** Reap systems past their age or idle limit in the background, from the time the server is ready until it closes. */
+  readonly reap?: Omit<ReapSchedule, 'registry' | 'timeoutMs'>;
 }
 
 const PUBLIC = new Set(['/healthz', '/readyz']);
@@ -104,6 +107,7 @@ export async function buildServer(opts: ApiOptions): Promise<FastifyInstance> {
   systemRoutes(app, ctx);
   serviceRoutes(app, ctx);
   if (opts.registry) appRoutes(app, ctx, opts.registry);
+  if (opts.reap) scheduleReaping(app, opts.kube, { ...opts.reap, ...(opts.registry ? { registry: opts.registry } : {}), timeoutMs: ctx.downTimeoutMs });
   return app;
 }
 

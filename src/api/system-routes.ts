@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { answers, caller } from './answers.js';
 import { ApiProblem, success } from './envelope.js';
-import { deleteSystem, listSystems, modifySystem, startSystem, type SystemsContext } from './systems.js';
+import { deleteSystem, listSystems, modifySystem, startSystem, touchVisibleSystem, type SystemsContext } from './systems.js';
 import type { DeleteRequest, ModifyRequest, StartRequest, StatusRequest } from './types.js';
 
 const systems = { type: 'array', items: { $ref: 'system#' } };
@@ -47,6 +47,10 @@ export function systemRoutes(app: FastifyInstance, ctx: SystemsContext): void {
   // Query strings are text, and nothing is coerced: `?volumes=true`.
   app.delete<{ Params: { sid: string }; Querystring: { volumes?: 'true' | 'false' } }>('/systems/:sid', { schema: { params: sidParam, querystring: { type: 'object', properties: { volumes: { enum: ['true', 'false'] } }, additionalProperties: false }, response: answers({ $ref: 'deleted#' }) } }, async (request) =>
     success(await deleteSystem(ctx, request.params.sid, request.query.volumes === 'true', caller(request))),
+  );
+  // A platform's proxy calls it while the user is active; the reaper's idle limit counts from the last call.
+  app.post<{ Params: { sid: string } }>('/systems/:sid/touch', { schema: { params: sidParam, response: answers({ $ref: 'touched#' }) } }, async (request) =>
+    success(await touchVisibleSystem(ctx, request.params.sid, caller(request))),
   );
   app.patch<{ Params: { sid: string }; Body: ModifyRequest }>('/systems/:sid', { schema: { params: sidParam, body: { $ref: 'modify-request#' }, response: answers({ $ref: 'modified#' }) } }, async (request) =>
     success(await modifySystem(ctx, request.params.sid, request.body, caller(request))),

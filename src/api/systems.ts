@@ -1,3 +1,4 @@
+import { touchSystem } from '../executor/activity.js';
 import { takeDown } from '../executor/delete.js';
 import { deploy } from '../executor/deploy.js';
 import { withWorkloads, modifyWorkloads, type Changes } from '../executor/modify.js';
@@ -9,7 +10,7 @@ import type { PolicyOverrides } from '../model/policy.js';
 import type { Caller } from './auth.js';
 import { compileRequest } from './compile-request.js';
 import { ApiProblem } from './envelope.js';
-import type { Deleted, Modified, ModifyRequest, StartRequest, SystemView } from './types.js';
+import type { Deleted, Modified, ModifyRequest, StartRequest, SystemView, Touched } from './types.js';
 
 /** What the system routes need from the server. */
 export interface SystemsContext {
@@ -63,6 +64,13 @@ export async function deleteSystem(ctx: SystemsContext, sid: string, volumes: bo
   const system = await visibleSystem(ctx, sid, caller);
   const result = await takeDown(ctx.kube, { sid, namespace: system.namespace, volumes, timeoutMs: ctx.downTimeoutMs });
   return { deleted: [...result.deleted], keptClaims: [...result.keptClaims] };
+}
+
+/** Marks a system the caller may see as in use now (a platform's proxy, while its user is active). */
+export async function touchVisibleSystem(ctx: SystemsContext, sid: string, caller: Caller): Promise<Touched> {
+  const system = await visibleSystem(ctx, sid, caller);
+  const touched = await touchSystem(ctx.kube, sid, system.namespace);
+  return { sid, namespace: touched.namespace, last_active: touched.lastActive };
 }
 
 // The labels that say which system an object belongs to; changing them would orphan it or hand it to another user.

@@ -18,6 +18,7 @@ export type {
   StartRequest,
   StatusRequest,
   SystemView,
+  Touched,
 } from '../../generated/api-types.js';
 
 /** Every answer, with its result's type: Tycho's shape, the HTTP status telling success from failure as well. */

@@ -57,7 +57,9 @@ export function durationOption(flags: string, description: string, defaultMs: nu
   return new Option(flags, description).argParser(parseDuration).default(defaultMs, formatDuration(defaultMs));
 }
 
-function formatDuration(ms: number): string {
+/** A duration as flags take it: `2d`, `8h`, `5m`, `90s`, `250ms`. */
+export function formatDuration(ms: number): string {
+  if (ms > 0 && ms % 86_400_000 === 0) return `${ms / 86_400_000}d`;
   if (ms % 3_600_000 === 0) return `${ms / 3_600_000}h`;
   if (ms % 60_000 === 0) return `${ms / 60_000}m`;
   return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
@@ -97,12 +99,16 @@ function oneLine(e: ClusterError): string {
   return e.message.replace(/\s*\n\s*/g, ' ');
 }
 
-/** Parses `90`, `90s`, `5m`, `1h` into milliseconds (a bare number is seconds). */
+const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+
+/** Parses `90`, `90s`, `5m`, `1h`, `2d`, or parts together as the registry writes them (`1h30m`), into milliseconds (a bare number is seconds). */
 export function parseDuration(value: string): number {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value.trim());
-  if (!m) throw new InvalidArgumentError('expected a duration such as 90s, 5m or 1h');
-  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(m[2] ?? 's') as 'ms' | 's' | 'm' | 'h'];
-  return Math.round(Number(m[1]) * unit);
+  const text = value.trim();
+  if (/^\d+(?:\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
+  if (!/^(?:\d+(?:\.\d+)?(?:ms|s|m|h|d))+$/.test(text)) throw new InvalidArgumentError('expected a duration such as 90s, 5m, 8h or 2d');
+  let ms = 0;
+  for (const [, n, unit] of text.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h|d)/g)) ms += Number(n) * UNIT_MS[unit as keyof typeof UNIT_MS];
+  return Math.round(ms);
 }
 
 /** Parses a non-negative integer argument. */
@@ -131,7 +137,12 @@ export function table(rows: readonly (readonly string[])[]): string {
 
 /** How long ago, as kubectl shows ages: 45s, 12m, 3h, 5d. */
 export function age(since: string, now = Date.now()): string {
-  const s = Math.max(0, Math.floor((now - Date.parse(since)) / 1000));
+  return span(now - Date.parse(since));
+}
+
+/** A length of time as kubectl shows ages: 45s, 12m, 3h, 5d. */
+export function span(ms: number): string {
+  const s = Math.max(0, Math.floor(ms / 1000));
   if (Number.isNaN(s)) return '?';
   if (s < 120) return `${s}s`;
   if (s < 7200) return `${Math.floor(s / 60)}m`;

@@ -6,10 +6,12 @@ import { downCommand } from './down-command.js';
 import { launchCommand } from './launch-command.js';
 import { logsCommand } from './logs-command.js';
 import { modifyCommand } from './modify-command.js';
+import { reapCommand } from './reap-command.js';
 import { restartCommand } from './restart-command.js';
 import { scaleCommand } from './scale-command.js';
 import { serveCommand } from './serve-command.js';
 import { statusCommand } from './status-command.js';
+import { touchCommand } from './touch-command.js';
 import { upCommand } from './up-command.js';
 import { ExitCode, type Io } from './io.js';
 
@@ -33,6 +35,8 @@ export function buildProgram(io: Io, version: string): Command {
   program.addCommand(serveCommand(io, version));
   program.addCommand(appsCommand(io));
   program.addCommand(launchCommand(io, version));
+  program.addCommand(touchCommand(io));
+  program.addCommand(reapCommand(io));
   return program;
 }
 

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { InvalidArgumentError, Option } from 'commander';
-import { clusterCommand, withCluster, type ClusterFlags } from './cluster-options.js';
+import { clusterCommand, parseDuration, withCluster, type ClusterFlags } from './cluster-options.js';
 import { ExitCode, type Io } from './io.js';
 import { onStopSignals, STOP_SIGNALS } from './signals.js';
 
@@ -15,6 +15,9 @@ interface ServeFlags extends ClusterFlags {
   policy?: string;
   registry?: string;
   appContext?: string;
+  reapEvery?: number;
+  reapMaxAge?: number;
+  reapIdle?: number;
 }
 
 const port = (value: string) => {
@@ -37,10 +40,18 @@ export function serveCommand(io: Io, version: string) {
     .option('--policy <file>', 'policy file for every compile')
     .option('--registry <file|url>', 'an app registry to launch apps from: /apps routes (default: TYCHOC_REGISTRY)')
     .option('--app-context <context>', 'the registry context whose apps to offer (default: TYCHOC_CONTEXT, else the first)')
+    .option('--reap-every <duration>', 'reap in the background this often: delete systems past their app\'s maxAge or idle (with --registry), or past --reap-max-age or --reap-idle', parseDuration)
+    .option('--reap-max-age <duration>', 'with --reap-every: delete systems made longer ago than this, whatever their app', parseDuration)
+    .option('--reap-idle <duration>', 'with --reap-every: delete systems not marked active for this long, whatever their app', parseDuration)
     .action(async (flags: ServeFlags) => {
       const tokenFile = flags.tokenFile ?? io.env['TYCHOC_TOKEN_FILE'];
       if (flags.auth === 'tokens' && !tokenFile) {
         io.stderr('tychoc: serve --auth tokens needs --token-file (or TYCHOC_TOKEN_FILE)\n');
+        return io.exit(ExitCode.usage);
+      }
+      const reap = reapOption(io, flags);
+      if (typeof reap === 'string') {
+        io.stderr(`tychoc: ${reap}\n`);
         return io.exit(ExitCode.usage);
       }
       io.exit(await withCluster(io, flags, async (kube) => {
@@ -59,6 +70,7 @@ export function serveCommand(io: Io, version: string) {
           namespacePerSystem: !!flags.namespacePerSystem,
           ...(flags.policy ? { policyFile: resolve(io.cwd, flags.policy) } : {}),
           ...registryOption(io, flags),
+          ...(reap ? { reap } : {}),
           version,
           logger: true,
         });
@@ -78,4 +90,14 @@ export function serveCommand(io: Io, version: string) {
 function registryOption(io: Io, flags: ServeFlags): { registry?: { source: string; appContext?: string; cwd: string; env: Io['env'] } } {
   const source = flags.registry ?? io.env['TYCHOC_REGISTRY'];
   return source ? { registry: { source, ...(flags.appContext ? { appContext: flags.appContext } : {}), cwd: io.cwd, env: io.env } } : {};
+}
+
+/** The background reaping asked for, or what is wrong with the flags. */
+function reapOption(io: Io, flags: ServeFlags): { everyMs: number; limits: { maxAgeMs?: number; idleMs?: number } } | string | undefined {
+  const limits = { ...(flags.reapMaxAge !== undefined ? { maxAgeMs: flags.reapMaxAge } : {}), ...(flags.reapIdle !== undefined ? { idleMs: flags.reapIdle } : {}) };
+  if (flags.reapEvery === undefined) return Object.keys(limits).length > 0 ? '--reap-max-age and --reap-idle need --reap-every' : undefined;
+  if (flags.reapEvery < 1000) return '--reap-every must be at least 1s';
+  // The registry's apps are read each round, and may gain limits later; without one there must be limits now.
+  if (Object.keys(limits).length === 0 && !(flags.registry ?? io.env['TYCHOC_REGISTRY'])) return '--reap-every needs --registry (its apps\' maxAge and idle), --reap-max-age or --reap-idle';
+  return { everyMs: flags.reapEvery, limits };
 }

@@ -83,8 +83,13 @@ function addService(chart: Chart, system: System, svc: Service, isolation: Isola
     else diagnostics.push({ severity: 'warning', code: Codes.unrepresentable, message: `label \`${a.key}\` of service \`${svc.name}\` is not a valid Kubernetes annotation key and is dropped`, pos: a.pos });
   }
   const hash = filesHash(system, svc);
-  const podAnnotations: Record<string, string> = hash ? { [FILES_HASH]: hash } : {};
-  traced(new Workload(chart, `workload-${svc.name}`, escapeKeys({ name, kind: workloadKind(svc), labels, selector, annotations, podAnnotations, podLabels: networkLabels(isolation), podSpec: podSpec(system, svc) })), svc.pos);
+  const spec = podSpec(system, svc);
+  const podAnnotations: Record<string, string> = {
+    ...(hash ? { [FILES_HASH]: hash } : {}),
+    // kubectl exec and logs go to the service's container, not to an init container beside it.
+    ...(spec.initContainers?.length ? { 'kubectl.kubernetes.io/default-container': spec.containers[0]!.name } : {}),
+  };
+  traced(new Workload(chart, `workload-${svc.name}`, escapeKeys({ name, kind: workloadKind(svc), labels, selector, annotations, podAnnotations, podLabels: networkLabels(isolation), podSpec: spec })), svc.pos);
   // Compose resolves every service by name on any port: a Service with the declared ports, or a
   // headless one without ports (the name resolves to the pods) where none are declared.
   const type = svc.ports.length === 0 ? 'Headless' : (svc.exposure ?? 'ClusterIP');

@@ -96,6 +96,7 @@ async function apply(ctx: SystemsContext, def: ServiceDefinition, sid: string, r
     namespace: ctx.namespace,
     namespacePerSystem: false,
     username: userLabel(caller.username),
+    user: caller.username,
     tooling: ctx.tooling,
     keepPartial: false,
     dryRun: false,

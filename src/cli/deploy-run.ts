@@ -80,7 +80,7 @@ export async function runDeploy(io: Io, kube: Kube, manifests: readonly Manifest
       reuse,
       namespace: flags.namespace ?? kube.defaultNamespace,
       namespacePerSystem: !!flags.namespacePerSystem,
-      ...(flags.username ? { username: userLabel(flags.username) } : {}),
+      ...(flags.username ? { username: userLabel(flags.username), user: flags.username } : {}),
       tooling: `tychoc/${version}`,
       dryRun,
       force: !!flags.forceConflicts,

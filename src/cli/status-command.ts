@@ -50,7 +50,7 @@ function terse(systems: readonly SystemStatus[]): string {
 }
 
 function detailed(s: SystemStatus): string {
-  const head = `system ${s.name} (sid ${s.sid}) in namespace ${s.namespace}, ${age(s.created)} old${s.username ? `, user ${s.username}` : ''}\n`;
+  const head = `system ${s.name} (sid ${s.sid}) in namespace ${s.namespace}, ${age(s.created)} old${s.user ?? s.username ? `, user ${s.user ?? s.username}` : ''}\n`;
   const rows = s.services.map((v) => [
     v.name,
     v.kind,

@@ -9,6 +9,8 @@ export interface SystemIdentity {
   /** The system id: lowercase letters and digits. */
   readonly sid: string;
   readonly username?: string;
+  /** The user's name as given, when the `username` label had to change it (see userLabel). */
+  readonly user?: string;
 }
 
 /** The label carrying the system id; `down`, `status` and prune select on it. */

@@ -9,6 +9,8 @@ export const APPLYSET_ID_LABEL = 'applyset.kubernetes.io/id';
 export const PART_OF_LABEL = 'applyset.kubernetes.io/part-of';
 /** Annotation on the parent: which tool manages the set (`tychoc/<version>`). */
 export const TOOLING_ANNOTATION = 'applyset.kubernetes.io/tooling';
+/** The user a system was launched for, as given: the `username` label is a digest-suffixed form of a name that is not a label value. */
+export const USER_ANNOTATION = 'tychoc.io/username';
 /** Annotation on the parent: the `Kind.group`s members may have, so pruning knows what to list. */
 export const GROUP_KINDS_ANNOTATION = 'applyset.kubernetes.io/contains-group-kinds';
 const NAMESPACES_ANNOTATION = 'applyset.kubernetes.io/additional-namespaces';
@@ -42,6 +44,7 @@ export function parentObject(id: SystemIdentity, namespace: string, tooling: str
       labels: { ...systemLabels(id), [APPLYSET_ID_LABEL]: applySetId(name, namespace) },
       annotations: {
         [TOOLING_ANNOTATION]: tooling,
+        ...(id.user !== undefined && id.user !== id.username ? { [USER_ANNOTATION]: id.user } : {}),
         [GROUP_KINDS_ANNOTATION]: [...new Set(groupKinds)].sort().join(','),
         [NAMESPACES_ANNOTATION]: '',
       },

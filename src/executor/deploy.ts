@@ -28,7 +28,10 @@ export interface DeployOptions extends ApplyMode {
   readonly namespace: string;
   /** Give a new system its own namespace `<project>-<sid>`. */
   readonly namespacePerSystem: boolean;
+  /** The `username` label's value. */
   readonly username?: string;
+  /** The user's name as given, kept on the ApplySet parent when the label had to change it. */
+  readonly user?: string;
   /** `tychoc/<version>`, for the ApplySet parent. */
   readonly tooling: string;
   /** Leave what a failed attempt created instead of removing it. */
@@ -150,9 +153,9 @@ async function resolveSystem(kube: Kube, opts: DeployOptions): Promise<{ id: Sys
   const [system] = found;
   if (system) {
     if (system.app !== appLabel(opts.app)) throw new ClusterError('conflict', `system ${system.sid} runs project ${system.app}, not ${opts.app}`);
-    return { id: { app: opts.app, sid: system.sid, username: opts.username ?? system.username }, namespace: system.namespace, isNew: false };
+    return { id: { app: opts.app, sid: system.sid, username: opts.username ?? system.username, ...(opts.user !== undefined ? { user: opts.user } : {}) }, namespace: system.namespace, isNew: false };
   }
-  const id = { app: opts.app, sid: opts.newSid ?? newSid(), username: opts.username };
+  const id = { app: opts.app, sid: opts.newSid ?? newSid(), username: opts.username, ...(opts.user !== undefined ? { user: opts.user } : {}) };
   return { id, namespace: opts.namespacePerSystem ? systemBaseName(id) : opts.namespace, isNew: true };
 }
 

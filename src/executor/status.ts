@@ -1,5 +1,5 @@
 import { SID_LABEL } from '../emit/system-labels.js';
-import { APPLYSET_ID_LABEL } from './applyset.js';
+import { APPLYSET_ID_LABEL, USER_ANNOTATION } from './applyset.js';
 import { ApiError } from './errors.js';
 import type { KubeObject } from './kube-client.js';
 import { listVisible } from './objects.js';
@@ -37,6 +37,8 @@ export interface SystemStatus {
   readonly sid: string;
   readonly namespace: string;
   readonly username?: string;
+  /** The user's name as given, where the label had to change it. */
+  readonly user?: string;
   readonly created: string;
   readonly services: readonly ServiceStatus[];
   /** Its volume claims: whether a volume is bound to each, and its size. */
@@ -82,6 +84,7 @@ export async function systemStatus(kube: Kube, filter: { sid?: string; namespace
         sid: labels[SID_LABEL] ?? '',
         namespace: first.metadata.namespace ?? '',
         ...(labels['username'] ? { username: labels['username'] } : {}),
+        ...userOf(parents.filter(mine)),
         created: objects.map((o) => o.metadata.creationTimestamp ?? '').sort()[0] ?? '',
         services: workloads
           .filter(mine)
@@ -134,4 +137,10 @@ function serviceStatus(w: KubeObject, services: KubeObject[], pods: KubeObject[]
     })),
     created: w.metadata.creationTimestamp ?? '',
   };
+}
+
+/** The user's name as given, from the system's ApplySet parent. */
+function userOf(parents: readonly KubeObject[]): { user?: string } {
+  const user = parents[0]?.metadata.annotations?.[USER_ANNOTATION];
+  return user !== undefined ? { user } : {};
 }

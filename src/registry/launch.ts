@@ -91,7 +91,7 @@ export async function launchApp(kube: Kube, app: LaunchableApp, request: LaunchR
     if (home) await kube.client.request({ method: 'POST', path: '/api/v1/persistentvolumes', body: home.volume });
     const manifests = [...compiled.manifests!, ...(home ? [home.claim] : [])];
     try {
-      const { system } = await deploy(kube, { app: app.id, manifests, newSid: sid, namespace: settings.namespace, namespacePerSystem: true, username, tooling: opts.tooling, keepPartial: false, dryRun: false, force: false });
+      const { system } = await deploy(kube, { app: app.id, manifests, newSid: sid, namespace: settings.namespace, namespacePerSystem: true, username, user: request.user, tooling: opts.tooling, keepPartial: false, dryRun: false, force: false });
       if (home) await ownHomeVolume(kube, sid, system.namespace);
       return system.namespace;
     } catch (e) {

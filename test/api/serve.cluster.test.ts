@@ -76,7 +76,8 @@ describe('tychoc serve', () => {
         name: `shop-${sid}`,
         app_id: 'shop',
         namespace: 'apps',
-        username: 'alice-example.org-7a64adf287',
+        // The name as given; the label is a digest-suffixed form of it, no other user's.
+        username: 'alice@example.org',
         services: {
           web: { kind: 'Deployment', host: 'web.apps.svc', ports: [{ port: 80, protocol: 'TCP' }], desired: 1 },
           cache: { kind: 'Deployment', host: 'cache.apps.svc', ports: [{ port: 6379, protocol: 'TCP' }], desired: 1 },
@@ -167,7 +168,7 @@ describe('tychoc serve', () => {
     const { status, json } = await call('bob', 'GET', '/openapi.json');
     expect(status).toBe(200);
     expect(json.openapi).toMatch(/^3\./);
-    expect(Object.keys(json.paths).sort()).toEqual(['/service', '/service/{name}', '/service/{name}/scale', '/service/{name}/status', '/system/delete', '/system/modify', '/system/start', '/system/status', '/systems', '/systems/{sid}']);
+    expect(Object.keys(json.paths).sort()).toEqual(['/service', '/service/{name}', '/service/{name}/scale', '/service/{name}/status', '/system/delete', '/system/modify', '/system/start', '/system/status', '/systems', '/systems/{sid}', '/systems/{sid}/touch']);
     expect(json.paths['/system/start'].post.requestBody.content['application/json'].schema).toBeDefined();
     // Every operation documents its answers: the envelope with its result, and failures.
     const operations = Object.entries(json.paths).flatMap(([path, ops]: [string, any]) => Object.entries(ops).map(([method, op]: [string, any]) => ({ route: `${method.toUpperCase()} ${path}`, codes: Object.keys(op.responses).sort() })));
@@ -183,7 +184,7 @@ describe('tychoc serve', () => {
     const client = new TychoClient(urls[0]!, TOKENS.bob, recording);
     const definition = { name: 'nope', image: 'x' };
     await Promise.allSettled([
-      client.start({ system: {} }), client.status(), client.system('0'), client.modify('0', {}), client.delete('0'),
+      client.start({ system: {} }), client.status(), client.system('0'), client.modify('0', {}), client.delete('0'), client.touch('0'),
       client.services(), client.service('nope'), client.redefine(definition), client.undefine('nope'), client.scale('nope', 1), client.serviceStatus('nope'),
     ]);
     await client.define({ name: 'nope', image: '' }).catch(() => undefined);
@@ -299,7 +300,7 @@ describe('tychoc up, status and down --server', () => {
     expect(deployment.spec.template.spec.containers[0].image).toBe('nginx:1.27');
     const status = await runCli(['status', ...remote, '--terse'], dir);
     expect(status.stdout).toMatch(new RegExp(`^SYSTEM +SID +NAMESPACE +READY +AGE\\nboard-${system.sid} +${system.sid} +apps +\\d/1 +\\d+s\\n$`));
-    expect((await runCli(['status', ...remote, system.sid], dir, {})).stdout).toMatch(/^system board-\w+ \(sid \w+\) in namespace apps, \d+s old, user alice-example\.org-7a64adf287\nSERVICE +KIND +READY +HOST +PORTS\napp +Deployment +\d\/1 +app\.apps\.svc +80\/TCP\n$/);
+    expect((await runCli(['status', ...remote, system.sid], dir, {})).stdout).toMatch(/^system board-\w+ \(sid \w+\) in namespace apps, \d+s old, user alice@example\.org\nSERVICE +KIND +READY +HOST +PORTS\napp +Deployment +\d\/1 +app\.apps\.svc +80\/TCP\n$/);
     // Another user's token sees none of it, and cannot take it down.
     expect((await runCli(['down', '--server', urls[0]!, system.sid], dir, { TYCHOC_TOKEN: TOKENS.bob })).code).toBe(7);
     expect(await runCli(['down', ...remote, system.sid], dir)).toEqual({ code: 0, stdout: `system ${system.sid}: deleted 4 object(s)\n`, stderr: '' });

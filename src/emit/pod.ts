@@ -28,8 +28,7 @@ export function podSpec(system: System, svc: Service): K8s.PodSpec {
     ...(svc.dns.nameservers.length + svc.dns.searches.length > 0 ? { dnsConfig: dnsConfig(svc) } : {}),
     ...(svc.stopGracePeriodSeconds !== undefined ? { terminationGracePeriodSeconds: Math.ceil(svc.stopGracePeriodSeconds) } : {}),
     ...(svc.platform ? { nodeSelector: nodeSelector(svc.platform) } : {}),
-    // GPU nodes are commonly tainted so that only pods asking for GPUs land there.
-    ...(svc.container.resources.gpus ? { tolerations: [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }] } : {}),
+    ...gpuToleration(svc.container.resources),
   };
 }
 
@@ -54,6 +53,12 @@ function homeInit(system: System, home: HomePreparation, svc: Service): { initCo
     securityContext: { runAsUser: home.uid, runAsGroup: home.gid, runAsNonRoot: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
   });
   return { initContainers: [make('prepare-home', [], home.dirs), ...(home.shared.length > 0 ? [make('prepare-shared', ['-m', '1777'], home.shared)] : [])] };
+}
+
+/** GPU nodes are commonly tainted with the GPUs' resource name, so that only pods asking for GPUs land there. */
+function gpuToleration(r: Resources): { tolerations?: K8s.Toleration[] } {
+  if (!r.gpus || r.gpus.toleration === false) return {};
+  return { tolerations: [{ key: r.gpus.resource ?? 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }] };
 }
 
 function dnsConfig(svc: Service): K8s.PodDnsConfig {
@@ -118,7 +123,7 @@ function resources(r: Resources): { resources?: K8s.ResourceRequirements } {
   if (r.memoryLimitBytes !== undefined) limits['memory'] = q(memoryQuantity(r.memoryLimitBytes));
   if (r.cpuRequest !== undefined) requests['cpu'] = q(cpuQuantity(r.cpuRequest));
   if (r.memoryRequestBytes !== undefined) requests['memory'] = q(memoryQuantity(r.memoryRequestBytes));
-  if (r.gpus) limits['nvidia.com/gpu'] = q(String(r.gpus.count === 'all' ? 1 : r.gpus.count));
+  if (r.gpus) limits[r.gpus.resource ?? 'nvidia.com/gpu'] = q(String(r.gpus.count === 'all' ? 1 : r.gpus.count));
   const has = (o: object) => Object.keys(o).length > 0;
   if (!has(limits) && !has(requests)) return {};
   return { resources: { ...(has(limits) ? { limits } : {}), ...(has(requests) ? { requests } : {}) } };

@@ -35,6 +35,8 @@ export interface Policy {
     readonly fsGroup?: number;
   };
   readonly networks: { readonly policies: boolean };
+  /** How GPUs are asked for: the extended resource, and whether pods tolerate the taint of that name GPU nodes carry. */
+  readonly gpus: { readonly resource: string; readonly toleration: boolean };
   readonly proxy: {
     /** Handlebars template of the public path prefix. */
     readonly prefix: string;
@@ -58,6 +60,7 @@ export const DEFAULT_POLICY: Policy = {
   },
   security: { allowPrivileged: false, allowHostNamespaces: false, allowServiceAccounts: true, allowedCapabilities: [], profile: 'baseline' },
   networks: { policies: false },
+  gpus: { resource: 'nvidia.com/gpu', toleration: true },
   proxy: { prefix: '/private/{{app}}/{{username}}/{{sid}}/', output: 'ambassador' },
 };
 

@@ -290,7 +290,8 @@ export interface Resources {
   readonly cpuRequest?: number;
   readonly memoryLimitBytes?: number;
   readonly memoryRequestBytes?: number;
-  readonly gpus?: { readonly count: number | 'all'; readonly pos: SourcePos };
+  /** GPUs as compose asks for them; the resources pass names the extended resource and the taint to tolerate. */
+  readonly gpus?: { readonly count: number | 'all'; readonly pos: SourcePos; readonly resource?: string; readonly toleration?: boolean };
 }
 
 export interface Security {

@@ -29,6 +29,7 @@ export interface LaunchableApp {
   readonly proxy?: { readonly service: string; readonly port: number; readonly rewrite?: string };
   readonly instances?: number;
   readonly probes?: boolean;
+  readonly gpu?: { readonly resource: string; readonly toleration: boolean };
 }
 
 /** The registry's settings a launch uses. */
@@ -152,7 +153,7 @@ export function compileLaunch(app: LaunchableApp, request: LaunchRequest, settin
     const result = named(compile({
       ...common,
       files: [composeFile, overrideFile],
-      policy: { ...policy, proxy: { ...policy?.proxy, prefix: prefixTemplate } },
+      policy: { ...policy, proxy: { ...policy?.proxy, prefix: prefixTemplate }, ...(app.gpu ? { gpus: { resource: app.gpu.resource, toleration: app.gpu.toleration } } : {}) },
       ...(home ? { home } : {}),
     }));
     refuseErrors(app, result);

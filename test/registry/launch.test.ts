@@ -75,6 +75,11 @@ describe('a launch for a user', () => {
     const spec = pod(ms, 'notebook');
     expect(spec.containers[0].resources.limits).toEqual({ cpu: '1500m', memory: '1Gi', 'nvidia.com/gpu': '1' });
     expect(spec.initContainers).toBeUndefined();
+    expect(spec.tolerations).toEqual([{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }]);
+    // An app's GPU settings: another vendor's resource, and no taint to tolerate.
+    const amd = pod(objects({ ...APP, gpu: { resource: 'amd.com/gpu', toleration: false } }, { user: 'bob', gpus: 1 }), 'notebook');
+    expect(amd.containers[0].resources.limits).toEqual({ cpu: '1', memory: '1Gi', 'amd.com/gpu': '1' });
+    expect(amd.tolerations).toBeUndefined();
     expect(pod(ms, 'cache').containers[0].resources).toBeUndefined();
     // The compose file reserves 256M: under a smaller limit the reservation comes down to it.
     const small = pod(objects(APP, { user: 'bob', memory: '128Mi' }), 'notebook').containers[0].resources;

@@ -2,7 +2,7 @@ import type { Diagnostic } from '../diagnostics.js';
 import { Codes } from './codes.js';
 import { interpolate, InterpolationError, type Lookup } from './interpolate.js';
 import type { PEntry, PMap, PNode } from './tree.js';
-import { dottedPath } from './validate.js';
+import { dottedPath } from './schema-words.js';
 
 /** Plain `$VAR` / `${VAR}` uses, the only ones compose warns about when unset (`$$` is literal). */
 const PLAIN_USE = /\$\$|\$\{([A-Za-z_]\w*)\}|\$([A-Za-z_]\w*)/g;

@@ -8,7 +8,7 @@ import { Codes } from './codes.js';
 import { parseCompose } from './parse.js';
 import { readText } from './read.js';
 import { nodeAt, toPlain } from './tree.js';
-import { dottedPath } from './validate.js';
+import { dottedPath } from './schema-words.js';
 
 /** The policy file a project may keep beside its compose file. */
 export const POLICY_FILE = 'tycho.policy.yaml';

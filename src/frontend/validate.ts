@@ -3,6 +3,7 @@ import validateSchema from '../../generated/compose-validator.js';
 import type { Diagnostic } from '../diagnostics.js';
 import { Codes } from './codes.js';
 import { child, nodeAt, toPlain, type PMap } from './tree.js';
+import { describeValue, dottedPath, TYPE_WORDS } from './schema-words.js';
 import { closest } from './suggest.js';
 
 type Validator = ((data: unknown) => boolean) & { errors?: ErrorObject[] | null };
@@ -63,11 +64,6 @@ function segments(instancePath: string): string[] {
   return instancePath === '' ? [] : instancePath.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
-/** `services.web.ports[0]`, the way users write the location of a value. */
-export function dottedPath(path: readonly string[]): string {
-  return path.map((s, i) => (/^\d+$/.test(s) ? `[${s}]` : i === 0 ? s : `.${s}`)).join('');
-}
-
 /** Says whose key it is: "service `web`", "volume `data`", or the top level. */
 function owner(path: readonly string[]): string {
   const kinds: Record<string, string> = { services: 'service', volumes: 'volume', networks: 'network', secrets: 'secret', configs: 'config' };
@@ -116,16 +112,4 @@ function toDiagnostic(root: PMap, e: ErrorObject): Diagnostic {
     default:
       return { severity: 'error', code: Codes.invalidValue, message: `\`${dottedPath(path)}\` ${e.message ?? 'is invalid'}`, pos };
   }
-}
-
-/** JSON Schema type names in the words of YAML. */
-const TYPE_WORDS: Record<string, string> = {
-  array: 'a sequence', object: 'a mapping', string: 'a string', number: 'a number', integer: 'an integer', boolean: 'a boolean', null: 'null',
-};
-
-function describeValue(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'a sequence';
-  if (typeof v === 'object') return 'a mapping';
-  return `${typeof v} ${JSON.stringify(v)}`;
 }

@@ -5,7 +5,7 @@ import type { Diagnostic } from '../diagnostics.js';
 import { Codes } from '../frontend/codes.js';
 import { closest } from '../frontend/suggest.js';
 import { nodeAt, type PMap } from '../frontend/tree.js';
-import { dottedPath } from '../frontend/validate.js';
+import { describeValue, dottedPath, TYPE_WORDS } from '../frontend/schema-words.js';
 import { packagePath } from '../package-path.js';
 import { plainWithoutResets } from './merge.js';
 
@@ -105,13 +105,4 @@ function describe(parentSchema: unknown): string {
   return typeof s?.['description'] === 'string' ? s['description'] : `a value matching ${String(s?.['pattern'])}`;
 }
 
-const TYPE_WORDS: Record<string, string> = {
-  array: 'a sequence', object: 'a mapping', string: 'a string', number: 'a number', integer: 'an integer', boolean: 'a boolean', null: 'null',
-};
 
-function describeValue(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'a sequence';
-  if (typeof v === 'object') return 'a mapping';
-  return `${typeof v} ${JSON.stringify(v)}`;
-}

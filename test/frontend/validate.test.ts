@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseCompose } from '../../src/frontend/parse.js';
-import { dottedPath, validateCompose } from '../../src/frontend/validate.js';
+import { dottedPath } from '../../src/frontend/schema-words.js';
+import { validateCompose } from '../../src/frontend/validate.js';
 
 /** The schema diagnostics of a file, positions as `line:col`. */
 function validate(text: string): { code: string; message: string; at: string }[] {

@@ -89,6 +89,19 @@ export interface ServiceSettings {
   readonly proxyRewrite?: Setting<{ readonly prefix?: string; readonly rewrite: string }>;
   /** The ServiceAccount the pods run as, with its token mounted (they talk to the Kubernetes API). */
   readonly serviceAccount?: Setting<string>;
+  /** N shards of the service laid out over the cluster's nodes or cores, behind one frontend (`x-tycho.shards`). */
+  readonly shards?: Setting<ShardSpec>;
+}
+
+/** How a service is split into shards (see the shards pass and src/plan/). */
+export interface ShardSpec {
+  /** How many; `auto`: one per schedulable node (node), or as many as fit (core), decided by the planner. */
+  readonly count: number | 'auto';
+  /** `node`: one shard per node, spread; `core`: shards of whole CPUs, pinned by a static CPU manager. */
+  readonly granularity: 'node' | 'core';
+  /** Whole CPUs of each shard (core: default 1; node: none unless given). */
+  readonly cpusPerShard?: number;
+  readonly memoryPerShardBytes?: number;
 }
 
 /** How a probe checks a container. */

@@ -89,6 +89,10 @@ export const Codes = {
   staleSource: 'TYC0806',
   /** An app whose merged definition names no compose file. */
   noComposeSource: 'TYC0807',
+  /** A topology file (`tychoc plan --topology`) that is not valid: unknown key, wrong type, value not allowed, missing key, a node listed twice. */
+  invalidTopology: 'TYC0901',
+  /** Shards that cannot be laid out on the topology's nodes: too large for any node, too many in total, or more than fit. */
+  impossibleLayout: 'TYC0902',
 } as const;
 
 export type Code = (typeof Codes)[keyof typeof Codes];

@@ -75,6 +75,10 @@ export const Codes = {
   ineffectiveSetting: 'TYC0705',
   /** The pod meets the policy, but what it runs will likely not start so (an image that starts as root under runAsNonRoot). */
   mayNotStart: 'TYC0706',
+  /** Settings of one service that cannot both hold (shards and `deploy.mode: global`, a fixed host port, other limits). */
+  conflictingSettings: 'TYC0707',
+  /** `x-tycho.shards.count: auto` compiled without a plan of the cluster to count from. */
+  unplannedShards: 'TYC0708',
   /** An app registry (apps.yaml) that is not valid: unknown key, wrong type, value not allowed, missing key. */
   invalidRegistry: 'TYC0801',
   /** A context named in `extends`, `mixin`, TYCHOC_CONTEXT or a request that the registry does not define. */

@@ -99,9 +99,22 @@ export interface ShardSpec {
   readonly count: number | 'auto';
   /** `node`: one shard per node, spread; `core`: shards of whole CPUs, pinned by a static CPU manager. */
   readonly granularity: 'node' | 'core';
-  /** Whole CPUs of each shard (core: default 1; node: none unless given). */
+  /** Whole CPUs of each shard (core: default the service's CPU limit when it is whole, else 1; node: none unless given). */
   readonly cpusPerShard?: number;
+  /** Memory of each shard (core: required, or the service's memory limit; node: none unless given). */
   readonly memoryPerShardBytes?: number;
+}
+
+/**
+ * A service run as shards (decided by the shards pass): a StatefulSet of `count` pods, each
+ * knowing its index, reached together through the service's own Service. A shard's size is in
+ * its container's resources, requests equal to limits.
+ */
+export interface Sharding {
+  /** How many shards, `count: auto` resolved by the plan. */
+  readonly count: number;
+  /** `node`: at most one shard per node, spread; `core`: Guaranteed pods of whole CPUs. */
+  readonly granularity: 'node' | 'core';
 }
 
 /** How a probe checks a container. */
@@ -190,6 +203,8 @@ export interface Service extends Traced {
   readonly exposure?: Exposure;
   /** Extra annotations on the Service object (e.g. a proxy mapping). */
   readonly serviceAnnotations?: Readonly<Record<string, string>>;
+  /** Its shards, when `x-tycho.shards` asks for them (set by the shards pass). */
+  readonly sharding?: Sharding;
 }
 
 export interface Container {

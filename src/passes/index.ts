@@ -8,12 +8,14 @@ import { probesPass } from './probes.js';
 import { proxyRewritePass } from './proxy-rewrite.js';
 import { resourcesPass } from './resources.js';
 import { securityPass } from './security.js';
+import { shardsPass } from './shards.js';
 import { volumesPass } from './volumes.js';
 
 export { runPasses, type Pass, type PassOptions } from './pass.js';
 
 /** The policy passes, in the order they run. */
 export function defaultPasses(): Pass[] {
-  // proxy-rewrite needs the system labels; networks needs the exposure and the routes.
-  return [resourcesPass(), portsPass(), volumesPass(), bindsPass(), securityPass(), probesPass(), labelsPass(), proxyRewritePass(), networksPass(), homePass()];
+  // proxy-rewrite needs the system labels; networks needs the exposure and the routes; shards
+  // follow the controller setting and come before volumes, which count a service's pods.
+  return [resourcesPass(), portsPass(), shardsPass(), volumesPass(), bindsPass(), securityPass(), probesPass(), labelsPass(), proxyRewritePass(), networksPass(), homePass()];
 }

@@ -14,6 +14,8 @@ export interface PassOptions {
   readonly home?: HomePreparation;
   /** Per service, the address ranges (CIDRs) that alone may connect from outside the system. */
   readonly clients?: Readonly<Record<string, readonly string[]>>;
+  /** Per service, its number of shards as planned against the cluster: what `x-tycho.shards.count: auto` becomes. */
+  readonly shardCounts?: Readonly<Record<string, number>>;
 }
 
 export interface PassContext {

@@ -1,8 +1,9 @@
-import type { Exposure, KeyValue, ProbeAction, ServiceSettings, Setting } from '../../model/system.js';
+import type { Exposure, KeyValue, ProbeAction, Resources, ServiceSettings, Setting } from '../../model/system.js';
 import { isSubdomain } from '../../emit/api-rules.js';
 import { Codes } from '../codes.js';
 import { child, type PNode } from '../tree.js';
 import { report, text, warn, type NormalizeContext } from './reader.js';
+import { shardsSetting } from './shards.js';
 
 const EXPOSURES: Record<string, Exposure> = {
   clusterip: 'ClusterIP', nodeport: 'NodePort', loadbalancer: 'LoadBalancer', headless: 'Headless',
@@ -20,9 +21,10 @@ const KOMPOSE_LABELS: Record<string, keyof ServiceSettings> = {
 
 /**
  * Per-service settings: the `x-tycho` block, then Kompose's `kompose.*` labels where the
- * block is silent, so Kompose users can switch without editing their files.
+ * block is silent, so Kompose users can switch without editing their files. The service's
+ * resources give shards their sizes where the block leaves them out.
  */
-export function normalizeSettings(name: string, svc: PNode, labels: readonly KeyValue[], ctx: NormalizeContext): ServiceSettings {
+export function normalizeSettings(name: string, svc: PNode, labels: readonly KeyValue[], resources: Resources, ctx: NormalizeContext): ServiceSettings {
   const ext = child(svc, 'x-tycho');
   const fromExt: Record<string, Setting<unknown> | undefined> = {
     expose: enumSetting(child(ext, 'expose'), EXPOSURES, 'x-tycho.expose', ctx),
@@ -33,6 +35,7 @@ export function normalizeSettings(name: string, svc: PNode, labels: readonly Key
     probe: probeSetting(child(ext, 'probe'), ctx),
     proxyRewrite: proxySetting(child(ext, 'proxy_rewrite')),
     serviceAccount: serviceAccountSetting(child(ext, 'service_account'), 'x-tycho.service_account', ctx),
+    shards: shardsSetting(child(ext, 'shards'), name, resources, ctx),
   };
   for (const [key, e] of ext?.kind === 'map' ? ext.entries : []) {
     if (!(settingKey(key) in fromExt)) warn(ctx, Codes.unknownKey, `unknown key \`${key}\` in \`x-tycho\` of service \`${name}\``, e.keyPos);

@@ -6,6 +6,7 @@ import { downCommand } from './down-command.js';
 import { launchCommand } from './launch-command.js';
 import { logsCommand } from './logs-command.js';
 import { modifyCommand } from './modify-command.js';
+import { planCommand } from './plan-command.js';
 import { reapCommand } from './reap-command.js';
 import { restartCommand } from './restart-command.js';
 import { scaleCommand } from './scale-command.js';
@@ -24,6 +25,7 @@ export function buildProgram(io: Io, version: string): Command {
     .configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) })
     .exitOverride();
   program.addCommand(compileCommand(io).exitOverride().configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) }));
+  program.addCommand(planCommand(io));
   program.addCommand(upCommand(io, version));
   program.addCommand(applyCommand(io, version));
   program.addCommand(statusCommand(io));

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { CompileOptions, CompileResult } from '../compile.js';
+import type { Diagnostic } from '../diagnostics.js';
 import type { Exposure } from '../model/system.js';
 import type { Io } from './io.js';
 import { renderDiagnostics } from './render.js';
@@ -45,19 +46,9 @@ export function withProjectOptions(cmd: Command): Command {
     .option('--strict', 'treat compile warnings as errors');
 }
 
-/**
- * Compiles the project the arguments name and prints its diagnostics (only errors with --quiet).
- * The result, or undefined when compiling failed (or warned, with --strict). The compiler (cdk8s
- * and the Kubernetes classes above all) loads here, so commands that do not compile start without it.
- */
-export async function compileProject(
-  io: Io,
-  files: readonly string[],
-  flags: ProjectFlags,
-  more: Omit<CompileOptions, 'files' | 'cwd' | 'env'>,
-): Promise<CompileResult | undefined> {
-  const { compile } = await import('../compile.js');
-  const result = compile({
+/** The compile options the arguments and flags name, with `more` (command-specific) over them. */
+export function projectCompileOptions(io: Io, files: readonly string[], flags: ProjectFlags, more: Omit<CompileOptions, 'files' | 'cwd' | 'env'>): CompileOptions {
+  return {
     files: [...files, ...(flags.file ?? [])],
     cwd: io.cwd,
     env: io.env,
@@ -70,8 +61,28 @@ export async function compileProject(
     readStdin: () => readFileSync(0, 'utf8'),
     ...more,
     policy: { ...more.policy, ...(flags.serviceType ? { ports: { defaultType: flags.serviceType } } : {}) },
-  });
-  const shown = flags.quiet ? result.diagnostics.filter((d) => d.severity === 'error') : result.diagnostics;
+  };
+}
+
+/** Prints diagnostics as compile does: only errors with --quiet. */
+export function showDiagnostics(io: Io, diagnostics: readonly Diagnostic[], flags: ProjectFlags): void {
+  const shown = flags.quiet ? diagnostics.filter((d) => d.severity === 'error') : diagnostics;
   if (shown.length > 0) io.stderr(renderDiagnostics(shown, io.cwd));
+}
+
+/**
+ * Compiles the project the arguments name and prints its diagnostics (only errors with --quiet).
+ * The result, or undefined when compiling failed (or warned, with --strict). The compiler (cdk8s
+ * and the Kubernetes classes above all) loads here, so commands that do not compile start without it.
+ */
+export async function compileProject(
+  io: Io,
+  files: readonly string[],
+  flags: ProjectFlags,
+  more: Omit<CompileOptions, 'files' | 'cwd' | 'env'>,
+): Promise<CompileResult | undefined> {
+  const { compile } = await import('../compile.js');
+  const result = compile(projectCompileOptions(io, files, flags, more));
+  showDiagnostics(io, result.diagnostics, flags);
   return result.manifests && !(flags.strict && result.diagnostics.length > 0) ? result : undefined;
 }

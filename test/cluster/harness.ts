@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { locateBinaries } from './binaries.js';
 import { START_TIMEOUT_MS, startControlPlane, waitForWorkloads, type StartProcess } from './control-plane.js';
-import { fakeNode, kwokArgs, nodeIsReady } from './kwok.js';
+import { fakeNode, kwokArgs, nodeIsReady, type NodeSize } from './kwok.js';
 import { removeOnExit, startProcess, waitFor, type ManagedProcess } from './processes.js';
 import { defaultStorageClass, FakeProvisioner } from './provisioner.js';
 
@@ -27,6 +27,8 @@ export interface Cluster {
 export interface ClusterOptions {
   /** Number of simulated nodes; default 2. */
   nodes?: number;
+  /** Sizes of the first nodes, by index (kwok-node-0 first), where they differ from NODE_RESOURCES. */
+  nodeSizes?: readonly NodeSize[];
   /** Start kube-controller-manager, kube-scheduler, kwok and the fake volume provisioner; default true. */
   controllers?: boolean;
 }
@@ -75,7 +77,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
       provisioner.start();
 
       const names = Array.from({ length: nodes }, (_, i) => `kwok-node-${i}`);
-      for (const name of names) await plane.api.create('/api/v1/nodes', fakeNode(name, plane.version));
+      for (const [i, name] of names.entries()) await plane.api.create('/api/v1/nodes', fakeNode(name, plane.version, opts.nodeSizes?.[i]));
       await waitFor(`${nodes} Ready nodes`, START_TIMEOUT_MS, async () => {
         const list = await plane.api.get('/api/v1/nodes');
         const ready = (list.items ?? []).filter((n: any) => names.includes(n.metadata.name) && nodeIsReady(n));

@@ -39,8 +39,12 @@ export function kwokArgs(kubeconfig: string, configFile: string): string[] {
   ];
 }
 
+/** What one simulated node offers instead of NODE_RESOURCES, resource by resource. */
+export type NodeSize = Partial<Record<keyof typeof NODE_RESOURCES, string>>;
+
 /** A Node object that kwok will manage; it has no taints, so ordinary workloads schedule onto it. */
-export function fakeNode(name: string, kubeletVersion: string): object {
+export function fakeNode(name: string, kubeletVersion: string, size: NodeSize = {}): object {
+  const resources = { ...NODE_RESOURCES, ...size };
   return {
     apiVersion: 'v1',
     kind: 'Node',
@@ -57,8 +61,8 @@ export function fakeNode(name: string, kubeletVersion: string): object {
     spec: {},
     // Kept on create (a kubelet registers its node the same way); kwok's stages fill in the rest.
     status: {
-      allocatable: NODE_RESOURCES,
-      capacity: NODE_RESOURCES,
+      allocatable: resources,
+      capacity: resources,
       nodeInfo: { kubeletVersion },
     },
   };

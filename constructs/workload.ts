@@ -3,7 +3,8 @@ import { Construct, type K8s, k8s } from './cdk8s.js';
 /** The controller a compose service runs under. */
 export type WorkloadKind =
   | { readonly type: 'Deployment'; readonly replicas: number; readonly recreate: boolean }
-  | { readonly type: 'StatefulSet'; readonly replicas: number; readonly serviceName: string }
+  /** `parallel`: pods start and stop together rather than one after the other (default: in order). */
+  | { readonly type: 'StatefulSet'; readonly replicas: number; readonly serviceName: string; readonly parallel?: boolean }
   | { readonly type: 'DaemonSet' }
   | { readonly type: 'Job'; readonly backoffLimit: number };
 
@@ -45,7 +46,10 @@ export class Workload extends Construct {
         });
         break;
       case 'StatefulSet':
-        new k8s.KubeStatefulSet(this, 'Resource', { metadata, spec: { replicas: kind.replicas, serviceName: kind.serviceName, selector, template } });
+        new k8s.KubeStatefulSet(this, 'Resource', {
+          metadata,
+          spec: { replicas: kind.replicas, serviceName: kind.serviceName, ...(kind.parallel ? { podManagementPolicy: 'Parallel' } : {}), selector, template },
+        });
         break;
       case 'DaemonSet':
         new k8s.KubeDaemonSet(this, 'Resource', { metadata, spec: { selector, template } });

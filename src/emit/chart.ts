@@ -13,6 +13,7 @@ import { objectLabels, selectorLabels } from './labels.js';
 import { dnsLabel, joinedLabel, portName } from './names.js';
 import { addNetworkPolicies, networkLabels } from './network-policies.js';
 import { podSpec } from './pod.js';
+import { shardsServiceName } from './shards.js';
 import { addRoutes } from './routes.js';
 import { guardManifests } from './guard.js';
 import { synthesize, traced } from './trace.js';
@@ -95,6 +96,11 @@ function addService(chart: Chart, system: System, svc: Service, isolation: Isola
   const type = svc.ports.length === 0 ? 'Headless' : (svc.exposure ?? 'ClusterIP');
   const ports = svc.ports.map((p) => ({ name: portName(p.protocol, p.target), port: p.target, protocol: p.protocol, ...nodePort(type, p.published) }));
   traced(new NetworkService(chart, `service-${svc.name}`, { name, labels, selector, ports, type, ...(svc.serviceAnnotations ? { annotations: svc.serviceAnnotations } : {}) }), svc.pos);
+  if (svc.sharding) {
+    // The StatefulSet's own Service, headless, gives each shard its DNS name; the ports name its SRV records.
+    const headless = ports.map(({ nodePort: _, ...p }) => p);
+    traced(new NetworkService(chart, `shards-${svc.name}`, { name: shardsServiceName(svc), labels, selector, ports: headless, type: 'Headless' }), svc.settings.shards?.pos ?? svc.pos);
+  }
   // Its other names reach the same pods; only the Service of its own name is exposed beyond the cluster.
   const inside = type === 'Headless' ? 'Headless' : 'ClusterIP';
   // Names that are the same on Kubernetes (`a_b` and `a-b`, or the service's own) are one Service.
@@ -145,6 +151,7 @@ function workloadKind(svc: Service): WorkloadKind {
   if (w.type === 'global') return { type: 'DaemonSet' };
   // Docker retries `on-failure` without limit unless told; Kubernetes needs a number.
   if (w.type === 'job') return { type: 'Job', backoffLimit: w.restart === 'never' ? 0 : (w.maxRetries ?? 6) };
+  if (svc.sharding) return { type: 'StatefulSet', replicas: w.replicas, serviceName: shardsServiceName(svc), parallel: true };
   if (w.stateful) return { type: 'StatefulSet', replicas: w.replicas, serviceName: dnsLabel(svc.name, true) };
   const claims = svc.container.mounts.some((m) => (m.type === 'volume' && m.volume !== undefined) || (m.type === 'bind' && m.placement?.type === 'claim'));
   return { type: 'Deployment', replicas: w.replicas, recreate: claims };
@@ -173,6 +180,9 @@ function checkNames(system: System, diagnostics: Diagnostic[]): boolean {
     seen.set(dns, { what, service });
   };
   for (const svc of system.services) claim(dnsLabel(svc.name, true), `service \`${svc.name}\``, svc.name, svc.name, svc.pos);
+  for (const svc of system.services) {
+    if (svc.sharding) claim(shardsServiceName(svc), `the shards' Service of service \`${svc.name}\``, svc.name, shardsServiceName(svc), svc.settings.shards?.pos ?? svc.pos);
+  }
   for (const svc of system.services) {
     for (const n of svc.names) claim(dnsLabel(n.name, true), `${NAME_KINDS[n.from]} \`${n.name}\` of service \`${svc.name}\``, svc.name, n.name, n.pos);
   }

@@ -1,6 +1,7 @@
 import type { BindPlacement, Container, HomePreparation, Mount, Probes, Resources, Security, Service, System } from '../model/system.js';
 import { dnsLabel, joinedLabel, portName } from './names.js';
 import { cpuQuantity, memoryQuantity } from './quantities.js';
+import { shardEnv, shardSpread } from './shards.js';
 import { k8s, type K8s } from '../../constructs/cdk8s.js';
 
 /** The pod spec of one compose service: its Pod Security profile's security context, probes, mounts. */
@@ -29,6 +30,7 @@ export function podSpec(system: System, svc: Service): K8s.PodSpec {
     ...(svc.stopGracePeriodSeconds !== undefined ? { terminationGracePeriodSeconds: Math.ceil(svc.stopGracePeriodSeconds) } : {}),
     ...(svc.platform ? { nodeSelector: nodeSelector(svc.platform) } : {}),
     ...gpuToleration(svc.container.resources),
+    ...shardSpread(system, svc),
   };
 }
 
@@ -49,10 +51,20 @@ function homeInit(system: System, home: HomePreparation, svc: Service): { initCo
     imagePullPolicy: 'IfNotPresent',
     command: ['mkdir', '-p', ...args, ...dirs.map((d) => `${root}/${d}`)],
     volumeMounts: [{ name: dnsLabel(`vol-${mount.volume}`), mountPath: root }],
-    resources: { limits: { cpu: k8s.Quantity.fromString('100m'), memory: k8s.Quantity.fromString('32Mi') } },
+    resources: initResources(svc),
     securityContext: { runAsUser: home.uid, runAsGroup: home.gid, runAsNonRoot: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
   });
   return { initContainers: [make('prepare-home', [], home.dirs), ...(home.shared.length > 0 ? [make('prepare-shared', ['-m', '1777'], home.shared)] : [])] };
+}
+
+/**
+ * An init container's own small size; in a core shard, the shard's: its pod must be Guaranteed
+ * (every container's requests equal to its limits) for the static CPU manager to pin it.
+ */
+function initResources(svc: Service): K8s.ResourceRequirements {
+  const { gpus: _, ...size } = svc.container.resources;
+  const shard = svc.sharding?.granularity === 'core' ? resources(size).resources : undefined;
+  return shard ?? { limits: { cpu: k8s.Quantity.fromString('100m'), memory: k8s.Quantity.fromString('32Mi') } };
 }
 
 /** GPU nodes are commonly tainted with the GPUs' resource name, so that only pods asking for GPUs land there. */
@@ -75,6 +87,7 @@ function nodeSelector(platform: NonNullable<Service['platform']>): Record<string
 function container(svc: Service, volumeMounts: K8s.VolumeMount[]): K8s.Container {
   const c = svc.container;
   const ports = svc.ports.map((p) => ({ name: portName(p.protocol, p.target), containerPort: p.target, protocol: p.protocol }));
+  const env = [...shardEnv(svc, new Set(c.env.map((e) => e.name))), ...c.env.map((e) => ({ name: e.name, value: literal(e.value) }))];
   return {
     name: dnsLabel(svc.name),
     image: c.image,
@@ -82,7 +95,7 @@ function container(svc: Service, volumeMounts: K8s.VolumeMount[]): K8s.Container
     ...(c.entrypoint ? { command: c.entrypoint.map(literal) } : {}),
     ...(c.command ? { args: c.command.map(literal) } : {}),
     ...(c.workingDir ? { workingDir: c.workingDir } : {}),
-    ...(c.env.length > 0 ? { env: c.env.map((e) => ({ name: e.name, value: literal(e.value) })) } : {}),
+    ...(env.length > 0 ? { env } : {}),
     ...(ports.length > 0 ? { ports } : {}),
     ...(volumeMounts.length > 0 ? { volumeMounts } : {}),
     ...(c.probes ? { livenessProbe: probe(c.probes), readinessProbe: probe(c.probes) } : {}),

@@ -74,6 +74,17 @@ describe('tychoc plan', () => {
     );
   });
 
+  it('reports an auto count the plan cannot decide as the plan\'s failure alone', async () => {
+    const dir = project({
+      'nodes.yaml': NODES,
+      'compose.yaml': 'services:\n  db:\n    image: db\n    x-tycho:\n      shards: {cpus_per_shard: 8, memory_per_shard: 1g}\n',
+    });
+    const run = await runCli(['plan', '--topology', 'nodes.yaml', '--quiet'], dir);
+    expect(run.code).toBe(1);
+    expect(run.stderr.split('\n')[0]).toBe('compose.yaml:5:15 error TYC0902 service `db`: a shard needs 8 CPUs, more than any node has (at most 4 whole CPUs, on `a`)');
+    expect(run.stderr).not.toContain('TYC0708');
+  });
+
   it('reports what else is wrong with the project, not that the plan decides the counts', async () => {
     const dir = project({
       'nodes.yaml': NODES,

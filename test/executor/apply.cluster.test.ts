@@ -126,6 +126,9 @@ describe('tychoc apply', () => {
     const compiled = mkdtempSync(join(tmpdir(), 'tychoc-compiled-'));
     expect((await c.tychoc(['compile', '-o', compiled, '-q'], composeProject(SHOP))).code).toBe(0);
     const first = await c.json(['apply', compiled, '-n', 'atomic']);
+    // The provisioner binds the claim a moment later; bound before the next attempt, no change of
+    // the controller's is taken for one of the attempt's.
+    await waitFor('the claim to be bound', 30_000, async () => ((await c.api.get('/api/v1/namespaces/atomic/persistentvolumeclaims/shop-data')).status?.phase === 'Bound' ? true : undefined));
     const before = await c.api.get('/apis/apps/v1/namespaces/atomic/deployments/web');
     const revision = await c.api.get(`/api/v1/namespaces/atomic/secrets/applyset-shop-${first.sid}-revision`);
     expect(revision.metadata.labels['tycho-guid']).toBe(first.sid);

@@ -4,7 +4,8 @@ import { Command, Option } from 'commander';
 import type { Policy } from '../model/policy.js';
 import { parseSid } from './cluster-options.js';
 import { ExitCode, type Io } from './io.js';
-import { compileProject, withProjectOptions, type ProjectFlags } from './project-options.js';
+import { compilePlanned, type TopologySource } from './planned-compile.js';
+import { withProjectOptions, type ProjectFlags } from './project-options.js';
 
 interface CompileFlags extends ProjectFlags {
   output?: string;
@@ -16,6 +17,7 @@ interface CompileFlags extends ProjectFlags {
   networkPolicies?: boolean;
   templates?: string;
   proxyOutput?: Policy['proxy']['output'];
+  topology?: string;
 }
 
 /** `tychoc compile [files...]`: compose files in, manifests out (stdout or a directory). */
@@ -30,12 +32,14 @@ export function compileCommand(io: Io): Command {
     .option('--network-policies', 'emit NetworkPolicies from compose networks')
     .addOption(new Option('--proxy-output <kind>', 'how proxy_rewrite services are routed').choices(['ambassador', 'ingress', 'httproute']))
     .option('--templates <dir>', 'directory of Handlebars templates replacing the built-in ones of the same name')
+    .option('--topology <file>', 'nodes to plan shard counts left to a plan (x-tycho.shards.count: auto) on (see tychoc plan)')
     .option('-q, --quiet', 'do not print warnings')
     .action(async (files: string[], flags: CompileFlags) => io.exit(await runCompile(io, files, flags)));
 }
 
 async function runCompile(io: Io, files: string[], flags: CompileFlags): Promise<ExitCode> {
-  const result = await compileProject(io, files, flags, {
+  const nodes: TopologySource | undefined = flags.topology === undefined ? undefined : async () => (await import('../plan/index.js')).fileTopology(resolve(io.cwd, flags.topology!));
+  const result = await compilePlanned(io, files, flags, {
     namespace: flags.namespace,
     sid: flags.sid,
     username: flags.username,
@@ -45,7 +49,7 @@ async function runCompile(io: Io, files: string[], flags: CompileFlags): Promise
       ...(flags.networkPolicies ? { networks: { policies: true } } : {}),
       ...(flags.proxyOutput ? { proxy: { output: flags.proxyOutput } } : {}),
     },
-  });
+  }, nodes);
   if (!result) return ExitCode.input;
   const { toFiles, toJsonList, toYamlStream } = await import('../emit/serialize.js');
   // `-o -` is standard output, as `-` is for input: a directory named `-` is never what was meant.

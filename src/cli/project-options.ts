@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import type { CompileOptions, CompileResult } from '../compile.js';
+import type { CompileOptions } from '../compile.js';
 import type { Diagnostic } from '../diagnostics.js';
 import type { Exposure } from '../model/system.js';
 import type { Io } from './io.js';
@@ -68,21 +68,4 @@ export function projectCompileOptions(io: Io, files: readonly string[], flags: P
 export function showDiagnostics(io: Io, diagnostics: readonly Diagnostic[], flags: ProjectFlags): void {
   const shown = flags.quiet ? diagnostics.filter((d) => d.severity === 'error') : diagnostics;
   if (shown.length > 0) io.stderr(renderDiagnostics(shown, io.cwd));
-}
-
-/**
- * Compiles the project the arguments name and prints its diagnostics (only errors with --quiet).
- * The result, or undefined when compiling failed (or warned, with --strict). The compiler (cdk8s
- * and the Kubernetes classes above all) loads here, so commands that do not compile start without it.
- */
-export async function compileProject(
-  io: Io,
-  files: readonly string[],
-  flags: ProjectFlags,
-  more: Omit<CompileOptions, 'files' | 'cwd' | 'env'>,
-): Promise<CompileResult | undefined> {
-  const { compile } = await import('../compile.js');
-  const result = compile(projectCompileOptions(io, files, flags, more));
-  showDiagnostics(io, result.diagnostics, flags);
-  return result.manifests && !(flags.strict && result.diagnostics.length > 0) ? result : undefined;
 }

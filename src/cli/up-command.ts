@@ -1,9 +1,11 @@
 import type { Command } from 'commander';
 import { newSid } from '../executor/systems.js';
-import { clusterCommand, withCluster } from './cluster-options.js';
+import { ClusterError } from '../executor/errors.js';
+import { clusterCommand, exitCodeFor, withCluster } from './cluster-options.js';
 import { addDeployOptions, runDeploy, type DeployFlags } from './deploy-run.js';
 import { ExitCode, type Io } from './io.js';
-import { compileProject, withProjectOptions, type ProjectFlags } from './project-options.js';
+import { compilePlanned, type TopologySource } from './planned-compile.js';
+import { withProjectOptions, type ProjectFlags } from './project-options.js';
 import { composeRequest, remote, remoteClient, showSystems, withRemoteOptions, type RemoteFlags } from './remote.js';
 
 type UpFlags = DeployFlags & ProjectFlags & RemoteFlags;
@@ -20,7 +22,24 @@ async function runUp(io: Io, files: string[], flags: UpFlags, version: string): 
   if (flags.server) return runUpRemote(io, files, flags);
   // Chosen before compiling, so that every label and selector the compiler writes names it.
   const sid = flags.sid ?? newSid();
-  const result = await compileProject(io, files, flags, { sid, username: flags.username });
+  // Shard counts left to a plan are planned on the cluster's nodes, as they are now.
+  const nodes: TopologySource = async () => {
+    const [{ connect }, { clusterTopology }] = await Promise.all([import('../executor/kubeconfig.js'), import('../plan/index.js')]);
+    const kube = await connect({ kubeconfig: flags.kubeconfig, context: flags.context, env: io.env, cwd: io.cwd, requestTimeoutMs: flags.requestTimeout });
+    try {
+      return { topology: await clusterTopology(kube), diagnostics: [] };
+    } finally {
+      kube.client.close();
+    }
+  };
+  let result;
+  try {
+    result = await compilePlanned(io, files, flags, { sid, username: flags.username }, nodes);
+  } catch (e) {
+    if (!(e instanceof ClusterError)) throw e;
+    io.stderr(`tychoc: ${e.message}\n`);
+    return exitCodeFor(e.kind);
+  }
   if (!result?.system) return ExitCode.input;
   const { manifests, system } = result;
   return withCluster(io, flags, (kube) => runDeploy(io, kube, manifests!, system.name, { ...flags, newSid: sid }, version, false));

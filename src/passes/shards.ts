@@ -37,7 +37,7 @@ function resolveCount(svc: Service, setting: Setting<ShardSpec>, ctx: PassContex
   if (count !== 'auto') return count;
   const planned = ctx.options.shardCounts;
   if (!planned) {
-    const how = 'compile with `--topology FILE`, or deploy with `tychoc up`, which plans against the cluster\'s nodes';
+    const how = '`tychoc compile --topology FILE` plans on a file\'s nodes, `tychoc up` on the cluster\'s (see `tychoc plan`)';
     ctx.error(Codes.unplannedShards, `the shard count of service \`${svc.name}\` is auto (\`x-tycho.shards.count\`, auto unless given), which only a plan of the cluster decides: ${how}`, setting.pos);
     return undefined;
   }

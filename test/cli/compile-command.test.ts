@@ -37,6 +37,18 @@ describe('tychoc compile', () => {
     expect(readdirSync(dir)).toEqual([]);
   });
 
+  it('plans shard counts left to a plan on the nodes of --topology, and refuses them without', async () => {
+    const project = join(fixtures, 'topology');
+    const planned = await runCli(['compile', '--topology', 'nodes.yaml', '-q'], project);
+    expect(planned.stderr).toBe('');
+    const sets = parseAllDocuments(planned.stdout).map((d) => d.toJS()).filter((m) => m.kind === 'StatefulSet');
+    // 7 index shards of 2 CPUs fit the three schedulable nodes (see tychoc plan); the frontend asks for 2.
+    expect(sets.map((m) => [m.metadata.name, m.spec.replicas])).toEqual([['frontend', 2], ['index', 7]]);
+    const unplanned = await runCli(['compile', '-q'], project);
+    expect(unplanned.code).toBe(1);
+    expect(unplanned.stderr).toMatch(/compose\.yaml:9:9 error TYC0708 the shard count of service `index` is auto/);
+  });
+
   it('writes JSON files with --format json -o', async () => {
     const out = mkdtempSync(join(tmpdir(), 'tychoc-out-'));
     expect((await runCli(['compile', '--format', 'json', '-o', out], example)).code).toBe(0);

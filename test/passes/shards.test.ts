@@ -41,7 +41,7 @@ describe('shards pass', () => {
   });
 
   it.each([
-    [undefined, 'error TYC0708 the shard count of service `a` is auto (`x-tycho.shards.count`, auto unless given), which only a plan of the cluster decides: compile with `--topology FILE`, or deploy with `tychoc up`, which plans against the cluster\'s nodes'],
+    [undefined, 'error TYC0708 the shard count of service `a` is auto (`x-tycho.shards.count`, auto unless given), which only a plan of the cluster decides: `tychoc compile --topology FILE` plans on a file\'s nodes, `tychoc up` on the cluster\'s (see `tychoc plan`)'],
     [{ b: 2 }, 'error TYC0708 the plan gives no shard count for service `a` (`x-tycho.shards.count: auto`)'],
     [{ a: 0 }, 'error TYC0708 the plan gives service `a` 0 shards; it needs a whole number from 1 to 2147483647'],
   ])('refuses `count: auto` with the plan %j', (shardCounts, message) => {

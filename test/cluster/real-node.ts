@@ -8,7 +8,7 @@ import { processGroup, type Cluster } from './harness.js';
 import { isAlive } from './host-processes.js';
 import type { KubeHttp } from './http.js';
 import { nodeIsReady } from './kwok.js';
-import { NODE_NAME, startContainerd, startNodeAgents } from './node-agents.js';
+import { NODE_NAME, startContainerd, startNodeAgents, type NodeOptions } from './node-agents.js';
 import { CLEAN_SCRIPT, cleanHost, CNI_BIN, NODE_IP, prepareHost } from './node-host.js';
 import { locateImages } from './node-images.js';
 import { onOrphaned, waitFor } from './processes.js';
@@ -69,7 +69,7 @@ function onPath(cmd: string): boolean {
 }
 
 /** Starts the control plane and the real node, with CoreDNS serving; fails with the reason and the logs' place. */
-export async function startRealNode(): Promise<RealNode> {
+export async function startRealNode(options: NodeOptions = {}): Promise<RealNode> {
   const unavailable = await realNodeUnavailable();
   if (unavailable) throw new Error(`cannot start a real node: ${unavailable}`);
   const base = nodeDir();
@@ -94,7 +94,7 @@ export async function startRealNode(): Promise<RealNode> {
     const bin = await locateBinaries();
     const images = await startContainerd(base, dir, group.start);
     const plane = await startControlPlane(dir, bin, group.start, { address: NODE_IP, controllers: true });
-    startNodeAgents(dir, bin, plane.kubeconfig, plane.certs.caCert, group.start);
+    startNodeAgents(dir, bin, plane.kubeconfig, plane.certs.caCert, group.start, options);
     await plane.api.create('/apis/storage.k8s.io/v1/storageclasses', defaultStorageClass());
     provisioner = new FakeProvisioner(plane.api, join(dir, 'volumes'), NODE_NAME);
     provisioner.start();

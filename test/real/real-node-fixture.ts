@@ -7,6 +7,7 @@ import { locateBinaries } from '../cluster/binaries.js';
 import { KubeHttp } from '../cluster/http.js';
 import { waitFor } from '../cluster/processes.js';
 import { useClusterForFile } from '../cluster/use-for-file.js';
+import type { NodeOptions } from '../cluster/node-agents.js';
 import { realNodeUnavailable, startRealNode, type RealNode } from '../cluster/real-node.js';
 import { runCli, type CliRun } from '../run-cli.js';
 
@@ -39,8 +40,8 @@ export interface RealNodeFixture {
 }
 
 /** Starts the real node before the file's tests and stops it after them. */
-export function useRealNode(): RealNodeFixture {
-  const node = useClusterForFile('startRealNode', startRealNode, 240_000);
+export function useRealNode(options: NodeOptions = {}): RealNodeFixture {
+  const node = useClusterForFile('startRealNode', () => startRealNode(options), 240_000);
   let api: KubeHttp | undefined;
   let kubectlPath: string | undefined;
   const kubectl = async (args: readonly string[]): Promise<ExecResult> => {

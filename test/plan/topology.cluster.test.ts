@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { composeProject, useCluster } from '../executor/cluster-fixture.js';
+import { composeProject, list, useCluster } from '../executor/cluster-fixture.js';
 
 // kwok-node-0 and -1 take shards; -2 is cordoned and -3 tainted, so both are left out.
 const c = useCluster({ nodes: 4, nodeSizes: [{ cpu: '4', memory: '8Gi' }, { cpu: '3500m', memory: '16Gi' }, { cpu: '2', memory: '4Gi' }, { cpu: '2', memory: '4Gi' }] });
@@ -53,5 +53,19 @@ describe('tychoc plan --cluster', () => {
     expect(run.code).toBe(1);
     expect(run.stdout).toBe('');
     expect(run.stderr).toMatch(/^compose\.yaml:10:15 error TYC0902 service `frontend` asks for 3 shards, one per node, but only 2 nodes fit one \(512Mi of memory\)\n/);
+  });
+
+  it('up lays shards out as the plan does: the pods land where it says, and each frontend selects every shard', async () => {
+    await c.api.create('/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'planned' } });
+    const project = composeProject(SHARDED.replace('image: example/search-index:2.1', 'image: example/search-index:2.1\n    expose: ["9200"]'));
+    const plan = await c.json(['plan', '--cluster'], project);
+    const out = await c.json(['up', '-n', 'planned', '--wait'], project);
+    expect(out.services).toMatchObject({ index: { replicas: 5 }, frontend: { replicas: 2 } });
+    // The whole CPUs left are taken exactly, so any schedule the scheduler finds is the plan's.
+    const pods = await list(c.api, `/api/v1/namespaces/planned/pods?labelSelector=tycho-guid%3D${out.sid}`);
+    const where = (list: readonly { service?: string; node?: string }[]) => list.map((x) => `${x.service}@${x.node}`).sort();
+    expect(where(pods.map((p) => ({ service: p.metadata.labels['app.kubernetes.io/name'], node: p.spec.nodeName })))).toEqual(where(plan.shards));
+    const slices = await list(c.api, '/apis/discovery.k8s.io/v1/namespaces/planned/endpointslices?labelSelector=kubernetes.io%2Fservice-name%3Dindex');
+    expect(slices.flatMap((s) => (s.endpoints ?? []).map((e: any) => e.targetRef.name)).sort()).toEqual(['index-0', 'index-1', 'index-2', 'index-3', 'index-4']);
   });
 });

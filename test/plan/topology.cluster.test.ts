@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { waitFor } from '../cluster/processes.js';
 import { composeProject, list, useCluster } from '../executor/cluster-fixture.js';
 
 // kwok-node-0 and -1 take shards; -2 is cordoned and -3 tainted, so both are left out.
@@ -65,7 +66,11 @@ describe('tychoc plan --cluster', () => {
     const pods = await list(c.api, `/api/v1/namespaces/planned/pods?labelSelector=tycho-guid%3D${out.sid}`);
     const where = (list: readonly { service?: string; node?: string }[]) => list.map((x) => `${x.service}@${x.node}`).sort();
     expect(where(pods.map((p) => ({ service: p.metadata.labels['app.kubernetes.io/name'], node: p.spec.nodeName })))).toEqual(where(plan.shards));
-    const slices = await list(c.api, '/apis/discovery.k8s.io/v1/namespaces/planned/endpointslices?labelSelector=kubernetes.io%2Fservice-name%3Dindex');
-    expect(slices.flatMap((s) => (s.endpoints ?? []).map((e: any) => e.targetRef.name)).sort()).toEqual(['index-0', 'index-1', 'index-2', 'index-3', 'index-4']);
+    // The EndpointSlice controller catches up with the pods a moment after they are ready.
+    const endpoints = async () => (await list(c.api, '/apis/discovery.k8s.io/v1/namespaces/planned/endpointslices?labelSelector=kubernetes.io%2Fservice-name%3Dindex'))
+      .flatMap((s) => (s.endpoints ?? []).map((e: any) => e.targetRef.name)).sort();
+    const all = ['index-0', 'index-1', 'index-2', 'index-3', 'index-4'];
+    await waitFor('every shard behind the frontend', 30_000, async () => (JSON.stringify(await endpoints()) === JSON.stringify(all) ? true : undefined)).catch(() => undefined);
+    expect(await endpoints()).toEqual(all);
   });
 });

@@ -51,3 +51,8 @@ export class InputError extends Error {
 export function listed(items: readonly string[], max = 10): string {
   return items.length > max ? `${items.slice(0, max).join(', ')} and ${items.length - max} more` : items.join(', ');
 }
+
+/** `file:line:col severity CODE message`, on one line; `file` as `where` names it (e.g. relative to a directory). */
+export function diagnosticLine(d: Diagnostic, where: (file: string) => string = (file) => file): string {
+  return `${d.pos ? `${where(d.pos.file)}:${d.pos.line}:${d.pos.col} ` : ''}${d.severity} ${d.code} ${d.message}`;
+}

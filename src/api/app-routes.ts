@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { Diagnostic } from '../diagnostics.js';
+import { diagnosticLine } from '../diagnostics.js';
 import type { ResolvedApp } from '../registry/index.js';
 import { answers, caller } from './answers.js';
 import { ApiProblem, success } from './envelope.js';
@@ -40,7 +40,7 @@ export function appRoutes(app: FastifyInstance, ctx: SystemsContext, apps: AppsC
     } catch (e) {
       if (!(e instanceof LaunchRefused)) throw e;
       // Homes that cannot be mounted are the server's configuration, not the caller's request.
-      throw new ApiProblem(e.reason === 'instances' ? 409 : e.reason === 'home' ? 503 : 422, e.message, e.diagnostics.length > 0 ? { diagnostics: e.diagnostics.map(describe) } : {});
+      throw new ApiProblem(e.reason === 'instances' ? 409 : e.reason === 'home' ? 503 : 422, e.message, e.diagnostics.length > 0 ? { diagnostics: e.diagnostics.map((d) => diagnosticLine(d)) } : {});
     }
   });
 }
@@ -52,7 +52,7 @@ export async function registryApps(apps: AppsContext): Promise<{ registry: impor
   const resolved = loaded.registry ? resolveApps(loaded.registry, apps.appContext) : undefined;
   const errors = [...loaded.diagnostics, ...(resolved?.diagnostics ?? [])].filter((d) => d.severity === 'error');
   // The registry is the server's own configuration: an error in it is the server's, not the caller's.
-  if (!loaded.registry || !resolved || errors.length > 0) throw new ApiProblem(503, `the app registry does not load: ${errors.map(describe)[0] ?? 'no registry'}`);
+  if (!loaded.registry || !resolved || errors.length > 0) throw new ApiProblem(503, `the app registry does not load: ${errors.map((d) => diagnosticLine(d))[0] ?? 'no registry'}`);
   return { registry: loaded.registry, apps: resolved.apps };
 }
 
@@ -76,5 +76,3 @@ function appView(a: ResolvedApp): AppView {
     ...(a.instances !== undefined ? { instances: a.instances } : {}),
   };
 }
-
-const describe = (d: Diagnostic) => `${d.pos ? `${d.pos.file}:${d.pos.line}:${d.pos.col} ` : ''}${d.severity} ${d.code} ${d.message}`;

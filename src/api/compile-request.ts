@@ -2,7 +2,7 @@ import { mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { compile } from '../compile.js';
-import type { Diagnostic } from '../diagnostics.js';
+import { diagnosticLine, type Diagnostic } from '../diagnostics.js';
 import type { Manifest } from '../emit/chart.js';
 import type { PolicyOverrides } from '../model/policy.js';
 import { ApiProblem } from './envelope.js';
@@ -67,6 +67,5 @@ export function compileRequest(input: ComposeInput, opts: { sid: string; usernam
 
 /** `compose.yaml:3:5 error TYC0301 message`, the file relative to the request's directory. */
 function describe(d: Diagnostic, dir: string): string {
-  const at = d.pos ? `${relative(dir, d.pos.file)}:${d.pos.line}:${d.pos.col} ` : '';
-  return `${at}${d.severity} ${d.code} ${d.message}`;
+  return diagnosticLine(d, (file) => relative(dir, file));
 }

@@ -1,5 +1,5 @@
 import type { ShardPlan, Topology } from '../plan/index.js';
-import { cpuText } from '../plan/quantities.js';
+import { cpuText } from '../quantities.js';
 import { table } from './cluster-options.js';
 
 /**

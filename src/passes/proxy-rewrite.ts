@@ -4,7 +4,7 @@ import { SID_LABEL } from '../emit/system-labels.js';
 import { Codes } from '../frontend/codes.js';
 import type { Route, Service, System } from '../model/system.js';
 import type { Pass, PassContext } from './pass.js';
-import { renderTemplate, type TemplateVars } from './proxy-template.js';
+import { asDirectory, renderTemplate, type TemplateVars } from './proxy-template.js';
 
 /** The template of the Ambassador Mapping annotation; `--templates DIR` may hold a replacement. */
 export const AMBASSADOR_TEMPLATE = 'ambassador-mapping.yaml.hbs';
@@ -112,11 +112,6 @@ function templateVars(system: System, svc: Service, ctx: PassContext): TemplateV
     service: dnsLabel(svc.name, true),
     namespace: ctx.options.namespace ?? '',
   };
-}
-
-/** `/a//b` → `/a/b/`: an empty variable must not leave a double slash, and a prefix names a directory. */
-function asDirectory(path: string): string {
-  return `/${path.trim()}/`.replace(/\/{2,}/g, '/');
 }
 
 function gatewayRef(value: string | undefined): Route['gateway'] {

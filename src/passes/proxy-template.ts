@@ -30,3 +30,8 @@ function explain(message: string): string {
   if (lines[0]!.startsWith('Parse error') && lines.length > 1) return `${lines[0]} ${lines.at(-1)!.replace(/^Expecting/, 'expecting')}`;
   return lines.join(' ');
 }
+
+/** `/a//b` → `/a/b/`: an empty variable must not leave a double slash, and a prefix names a directory. */
+export function asDirectory(path: string): string {
+  return `/${path.trim()}/`.replace(/\/{2,}/g, '/');
+}

@@ -1,6 +1,6 @@
 import type { Kube } from '../executor/systems.js';
 import type { KubeObject } from '../executor/kube-client.js';
-import { millicores, quantityBytes } from './quantities.js';
+import { millicores, quantityBytes } from '../quantities.js';
 import type { Topology, TopologyNode } from './topology.js';
 
 /** Taint effects that keep new pods off a node (NoExecute evicts them as well). */

@@ -9,7 +9,7 @@ import { describeValue, dottedPath, TYPE_WORDS } from '../frontend/schema-words.
 import { closest } from '../frontend/suggest.js';
 import { nodeAt, toPlain, type PMap, type PNode } from '../frontend/tree.js';
 import { packagePath } from '../package-path.js';
-import { millicores, quantityBytes } from './quantities.js';
+import { millicores, quantityBytes } from '../quantities.js';
 import type { Topology, TopologyNode } from './topology.js';
 
 type Schema = Record<string, any>;

@@ -8,7 +8,7 @@ import { plainWithoutResets } from './merge.js';
 import { directoryOf, shown } from './sources.js';
 import type { Quantities, RegistryData, ResolvedApp } from './types.js';
 import { durationMs } from './durations.js';
-import { bytes, cpus } from './quantities.js';
+import { cpus, quantityBytes as bytes } from '../quantities.js';
 
 /** The first layer of every app, under the registry's `defaults`. */
 export const BUILTIN_APP = {

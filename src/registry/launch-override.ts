@@ -1,5 +1,5 @@
 import type { Quantities } from './resources.js';
-import { bytes, cpus } from './quantities.js';
+import { cpus, quantityBytes as bytes } from '../quantities.js';
 
 /** The variable the identity Secret is read from at compile time; never a container's environment. */
 export const IDENTITY_VARIABLE = 'TYCHOC_IDENTITY';

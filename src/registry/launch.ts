@@ -13,7 +13,7 @@ import { takeDown } from '../executor/delete.js';
 import { systemBaseName } from '../executor/applyset.js';
 import { findSystems, newSid, type Kube } from '../executor/systems.js';
 import { DEFAULT_POLICY, type PolicyOverrides } from '../model/policy.js';
-import { renderTemplate } from '../passes/proxy-template.js';
+import { asDirectory, renderTemplate } from '../passes/proxy-template.js';
 import { HOME_CLAIM, homeVolume, ownHomeVolume } from './home-volume.js';
 import { IDENTITY_VARIABLE, launchOverride } from './launch-override.js';
 import { chosenResources, resourceProblems, type Quantities } from './resources.js';
@@ -178,5 +178,5 @@ function proxyPrefix(template: string, vars: Record<string, string>): string {
   const rendered = renderTemplate(template, vars);
   // A broken template is reported by the compile, with its position.
   if ('error' in rendered) return '/';
-  return `/${rendered.text.trim()}/`.replace(/\/{2,}/g, '/');
+  return asDirectory(rendered.text);
 }

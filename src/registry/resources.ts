@@ -1,4 +1,4 @@
-import { bytes, cpus } from './quantities.js';
+import { cpus, quantityBytes as bytes } from '../quantities.js';
 
 /** What a launch may ask for: CPUs and memory as Kubernetes quantities, GPUs as a count. */
 export interface Quantities {

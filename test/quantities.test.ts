@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cpuText, millicores, quantityBytes } from '../../src/plan/quantities.js';
+import { cpuText, millicores, quantityBytes } from '../src/quantities.js';
 
 describe('Kubernetes quantities', () => {
   it('CPUs in millicores, rounded up as the API server does', () => {

@@ -31,6 +31,12 @@ export function quantityBytes(q: string | number): number | undefined {
   return scaled(q, 1);
 }
 
+/** CPUs in a CPU quantity (`500m` → 0.5), or undefined if it is none. */
+export function cpus(q: string | number): number | undefined {
+  const m = millicores(q);
+  return m === undefined ? undefined : m / 1000;
+}
+
 /** Millicores as CPUs, the way a table shows them (`3500` → `3.5`). */
 export function cpuText(millis: number): string {
   return String(millis / 1000);

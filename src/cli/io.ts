@@ -10,6 +10,8 @@ export enum ExitCode {
 export interface Io {
   readonly cwd: string;
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** Standard error is a terminal: text diagnostics may be coloured. */
+  readonly stderrIsTTY?: boolean;
   stdout(text: string): void;
   stderr(text: string): void;
   exit(code: ExitCode): void;

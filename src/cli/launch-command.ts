@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { clusterCommand, exitCodeFor, parseCount, withCluster, type ClusterFlags } from './cluster-options.js';
 import { ExitCode, type Io } from './io.js';
 import { registryApps, withRegistryOptions, type RegistryFlags } from './registry-options.js';
-import { renderDiagnostics } from './render.js';
+import { reportDiagnostics } from './reporters.js';
 
 interface LaunchFlags extends ClusterFlags, RegistryFlags {
   user: string;
@@ -60,13 +60,13 @@ export function launchCommand(io: Io, version: string): Command {
         };
         try {
           const launched = await launchApp(kube, app, request, { ...found.registry.settings, namespace }, { tooling: `tychoc/${version}` });
-          if (launched.warnings.length > 0) io.stderr(renderDiagnostics(launched.warnings, io.cwd));
+          reportDiagnostics(io, launched.warnings, flags.reporter);
           if (flags.output === 'json') io.stdout(`${JSON.stringify({ app: id, user: flags.user, sid: launched.sid, namespace: launched.namespace })}\n`);
           else io.stdout(`launched ${id} for ${flags.user} in namespace ${launched.namespace} (sid ${launched.sid})\n`);
           return ExitCode.ok;
         } catch (e) {
           if (!(e instanceof LaunchRefused)) throw e;
-          io.stderr(e.diagnostics.length > 0 ? renderDiagnostics(e.diagnostics, io.cwd) : '');
+          reportDiagnostics(io, e.diagnostics, flags.reporter);
           io.stderr(`tychoc: ${e.message}\n`);
           return e.reason === 'instances' ? exitCodeFor('conflict') : e.reason === 'home' ? exitCodeFor('config') : ExitCode.input;
         }

@@ -3,21 +3,23 @@ import { packagePath } from '../package-path.js';
 import { ExitCode } from './io.js';
 import { runProgram } from './program.js';
 
-const { version } = JSON.parse(readFileSync(packagePath('package.json'), 'utf8')) as { version: string };
-
-try {
-  process.exitCode = await runProgram(
-    {
-      cwd: process.cwd(),
-      env: process.env,
-      stdout: (s) => process.stdout.write(s),
-      stderr: (s) => process.stderr.write(s),
-      exit: () => undefined,
-    },
-    process.argv.slice(2),
-    version,
-  );
-} catch (e) {
-  process.stderr.write(`tychoc: internal error (please report it): ${(e as Error).stack ?? String(e)}\n`);
-  process.exitCode = ExitCode.internal;
+/** Runs `tychoc` on the process's arguments and streams; sets `process.exitCode`. */
+export async function main(): Promise<void> {
+  const { version } = JSON.parse(readFileSync(packagePath('package.json'), 'utf8')) as { version: string };
+  try {
+    process.exitCode = await runProgram(
+      {
+        cwd: process.cwd(),
+        env: process.env,
+        stdout: (s) => process.stdout.write(s),
+        stderr: (s) => process.stderr.write(s),
+        exit: () => undefined,
+      },
+      process.argv.slice(2),
+      version,
+    );
+  } catch (e) {
+    process.stderr.write(`tychoc: internal error (please report it): ${(e as Error).stack ?? String(e)}\n`);
+    process.exitCode = ExitCode.internal;
+  }
 }

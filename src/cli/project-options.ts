@@ -4,7 +4,7 @@ import type { CompileOptions } from '../compile.js';
 import type { Diagnostic } from '../diagnostics.js';
 import type { Exposure } from '../model/system.js';
 import type { Io } from './io.js';
-import { renderDiagnostics } from './render.js';
+import { reportDiagnostics, reporterOption, type Reporter } from './reporters.js';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -28,6 +28,7 @@ export interface ProjectFlags {
   serviceType?: Exposure;
   strict?: boolean;
   quiet?: boolean;
+  reporter?: Reporter;
 }
 
 /** Adds the compose files argument and the ProjectFlags options. */
@@ -43,7 +44,8 @@ export function withProjectOptions(cmd: Command): Command {
     .option('--image-prefix <prefix>', 'registry prefix for images derived from build:, e.g. registry.example.com/team/')
     .option('--policy <file>', 'policy file (default: tycho.policy.yaml in the project directory)')
     .addOption(new Option('--service-type <type>', 'Service type of services without their own setting').choices(['ClusterIP', 'NodePort', 'LoadBalancer', 'Headless']))
-    .option('--strict', 'treat compile warnings as errors');
+    .option('--strict', 'treat compile warnings as errors')
+    .addOption(reporterOption());
 }
 
 /** The compile options the arguments and flags name, with `more` (command-specific) over them. */
@@ -67,5 +69,5 @@ export function projectCompileOptions(io: Io, files: readonly string[], flags: P
 /** Prints diagnostics as compile does: only errors with --quiet. */
 export function showDiagnostics(io: Io, diagnostics: readonly Diagnostic[], flags: ProjectFlags): void {
   const shown = flags.quiet ? diagnostics.filter((d) => d.severity === 'error') : diagnostics;
-  if (shown.length > 0) io.stderr(renderDiagnostics(shown, io.cwd));
+  reportDiagnostics(io, shown, flags.reporter);
 }

@@ -2,16 +2,18 @@ import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import type { Diagnostic } from '../diagnostics.js';
 
-/** Order of output: by file, line, column, then as reported. */
-function byPosition(a: Diagnostic, b: Diagnostic): number {
+/** Order of output: by file, line, column, then as reported; diagnostics without a position first. */
+export function byPosition(a: Diagnostic, b: Diagnostic): number {
   const pa = a.pos;
   const pb = b.pos;
   if (!pa || !pb) return pa ? 1 : pb ? -1 : 0;
   return pa.file.localeCompare(pb.file) || pa.line - pb.line || pa.col - pb.col;
 }
 
-/** `file:line:col severity CODE message`, with the source line and a caret under the column. */
-export function renderDiagnostics(diagnostics: readonly Diagnostic[], cwd: string, frames = true): string {
+const paint = (on: boolean, code: string, s: string) => (on ? `\x1b[${code}m${s}\x1b[0m` : s);
+
+/** `file:line:col severity CODE message`, with the source line and a caret under the column; `colour` for a terminal. */
+export function renderDiagnostics(diagnostics: readonly Diagnostic[], cwd: string, frames = true, colour = false): string {
   const cache = new Map<string, string[] | undefined>();
   const lines = (file: string) => {
     if (!cache.has(file)) {
@@ -26,12 +28,12 @@ export function renderDiagnostics(diagnostics: readonly Diagnostic[], cwd: strin
   return [...diagnostics]
     .sort(byPosition)
     .map((d) => {
-      const where = d.pos ? `${displayPath(d.pos.file, cwd)}:${d.pos.line}:${d.pos.col} ` : '';
-      const head = `${where}${d.severity} ${d.code} ${d.message}`;
+      const where = d.pos ? `${paint(colour, '1', `${displayPath(d.pos.file, cwd)}:${d.pos.line}:${d.pos.col}`)} ` : '';
+      const head = `${where}${paint(colour, d.severity === 'error' ? '1;31' : '1;33', d.severity)} ${paint(colour, '2', d.code)} ${d.message}`;
       const source = frames && d.pos ? lines(d.pos.file)?.[d.pos.line - 1] : undefined;
       if (source === undefined) return `${head}\n`;
       const gutter = String(d.pos!.line);
-      return `${head}\n  ${gutter} | ${source}\n  ${' '.repeat(gutter.length)} | ${' '.repeat(d.pos!.col - 1)}^\n`;
+      return `${head}\n  ${gutter} | ${source}\n  ${' '.repeat(gutter.length)} | ${' '.repeat(d.pos!.col - 1)}${paint(colour, '1;32', '^')}\n`;
     })
     .join('');
 }

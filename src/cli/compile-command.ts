@@ -1,13 +1,15 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
+import type { CompileOptions } from '../compile.js';
 import type { Policy } from '../model/policy.js';
 import { parseSid } from './cluster-options.js';
 import { ExitCode, type Io } from './io.js';
 import { compilePlanned, type TopologySource } from './planned-compile.js';
 import { withProjectOptions, type ProjectFlags } from './project-options.js';
 
-interface CompileFlags extends ProjectFlags {
+/** compile's flags as commander parses them. */
+export interface CompileFlags extends ProjectFlags {
   output?: string;
   format: 'yaml' | 'json';
   namespace?: string;
@@ -37,9 +39,9 @@ export function compileCommand(io: Io): Command {
     .action(async (files: string[], flags: CompileFlags) => io.exit(await runCompile(io, files, flags)));
 }
 
-async function runCompile(io: Io, files: string[], flags: CompileFlags): Promise<ExitCode> {
-  const nodes: TopologySource | undefined = flags.topology === undefined ? undefined : async () => (await import('../plan/index.js')).fileTopology(resolve(io.cwd, flags.topology!));
-  const result = await compilePlanned(io, files, flags, {
+/** The compile options compile's own flags ask for, beside the project's (files, env, policy file…). */
+export function compileFlagOptions(flags: CompileFlags): Omit<CompileOptions, 'files' | 'cwd' | 'env'> {
+  return {
     namespace: flags.namespace,
     sid: flags.sid,
     username: flags.username,
@@ -49,7 +51,13 @@ async function runCompile(io: Io, files: string[], flags: CompileFlags): Promise
       ...(flags.networkPolicies ? { networks: { policies: true } } : {}),
       ...(flags.proxyOutput ? { proxy: { output: flags.proxyOutput } } : {}),
     },
-  }, nodes);
+  };
+}
+
+/** What `tychoc compile` does once its arguments are parsed; the Argo CD plugin runs it too. */
+export async function runCompile(io: Io, files: string[], flags: CompileFlags): Promise<ExitCode> {
+  const nodes: TopologySource | undefined = flags.topology === undefined ? undefined : async () => (await import('../plan/index.js')).fileTopology(resolve(io.cwd, flags.topology!));
+  const result = await compilePlanned(io, files, flags, compileFlagOptions(flags), nodes);
   if (!result) return ExitCode.input;
   const { toFiles, toJsonList, toYamlStream } = await import('../emit/serialize.js');
   // `-o -` is standard output, as `-` is for input: a directory named `-` is never what was meant.

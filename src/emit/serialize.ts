@@ -2,7 +2,7 @@ import { Document, visit } from 'yaml';
 import type { Manifest } from './chart.js';
 
 /** Apply order: what others depend on first (namespaces, config, storage, then workloads). */
-const KIND_ORDER = ['Namespace', 'NetworkPolicy', 'ServiceAccount', 'Secret', 'ConfigMap', 'PersistentVolumeClaim', 'Service', 'Deployment', 'DaemonSet', 'StatefulSet', 'Job', 'CronJob', 'Ingress'];
+const KIND_ORDER = ['Namespace', 'NetworkPolicy', 'ServiceAccount', 'Secret', 'ConfigMap', 'PersistentVolumeClaim', 'Service', 'Deployment', 'DaemonSet', 'StatefulSet', 'Job', 'CronJob', 'HorizontalPodAutoscaler', 'Ingress'];
 
 /** Objects in a stable order: by kind's apply order, then name. */
 export function sortManifests(manifests: readonly Manifest[]): Manifest[] {

@@ -59,6 +59,8 @@ export const Codes = {
   undefinedReference: 'TYC0507',
   /** No service has an image or build, or no services at all. */
   noServices: 'TYC0508',
+  /** A `kompose.*` label whose setting the service's `x-tycho` block also gives; `x-tycho` wins. */
+  overriddenLabel: 'TYC0509',
   /** Two compose names map onto the same Kubernetes name. */
   nameCollision: 'TYC0601',
   /** A compose value Kubernetes cannot hold (e.g. an invalid label key). */

@@ -25,7 +25,11 @@ const equalData = `function equalData(a, b) {
 }
 `;
 
-// ajv's ESM output still \`require\`s its runtime helpers, so the module brings its own require.
-const prelude = 'import { createRequire } from "node:module";\nconst require = createRequire(import.meta.url);\n' + equalData;
+// ajv's ESM output \`require\`s its runtime helpers (ucs2length for maxLength with unicode, …);
+// the schema needs none once equality is replaced, which keeps the module plain ESM: bundled
+// without a require() of its own, and loaded by the unbundled build without one either.
+const helper = /require\("([^"]+)"\)/.exec(code);
+if (helper) throw new Error(`the generated validator needs ${helper[1]}; import it instead`);
+const prelude = equalData;
 mkdirSync(new URL('generated/', root), { recursive: true });
 writeFileSync(new URL('generated/compose-validator.js', root), prelude + code);

@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { applyCommand } from './apply-command.js';
 import { appsCommand } from './apps-command.js';
 import { compileCommand } from './compile-command.js';
+import { completionCommand } from './completion-command.js';
 import { downCommand } from './down-command.js';
 import { launchCommand } from './launch-command.js';
 import { logsCommand } from './logs-command.js';
@@ -39,6 +40,7 @@ export function buildProgram(io: Io, version: string): Command {
   program.addCommand(launchCommand(io, version));
   program.addCommand(touchCommand(io));
   program.addCommand(reapCommand(io));
+  program.addCommand(completionCommand(io));
   return program;
 }
 

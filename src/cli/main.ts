@@ -11,6 +11,7 @@ export async function main(): Promise<void> {
       {
         cwd: process.cwd(),
         env: process.env,
+        stderrIsTTY: process.stderr.isTTY,
         stdout: (s) => process.stdout.write(s),
         stderr: (s) => process.stderr.write(s),
         exit: () => undefined,

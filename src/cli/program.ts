@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { applyCommand } from './apply-command.js';
 import { appsCommand } from './apps-command.js';
+import { argocdCommand } from './argocd-command.js';
 import { compileCommand } from './compile-command.js';
 import { completionCommand } from './completion-command.js';
 import { downCommand } from './down-command.js';
@@ -41,6 +42,7 @@ export function buildProgram(io: Io, version: string): Command {
   program.addCommand(touchCommand(io));
   program.addCommand(reapCommand(io));
   program.addCommand(completionCommand(io));
+  program.addCommand(argocdCommand(io));
   return program;
 }
 

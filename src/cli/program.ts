@@ -5,6 +5,7 @@ import { argocdCommand } from './argocd-command.js';
 import { compileCommand } from './compile-command.js';
 import { completionCommand } from './completion-command.js';
 import { downCommand } from './down-command.js';
+import { addExamples } from './help-examples.js';
 import { launchCommand } from './launch-command.js';
 import { logsCommand } from './logs-command.js';
 import { modifyCommand } from './modify-command.js';
@@ -43,6 +44,7 @@ export function buildProgram(io: Io, version: string): Command {
   program.addCommand(reapCommand(io));
   program.addCommand(completionCommand(io));
   program.addCommand(argocdCommand(io));
+  addExamples(program);
   return program;
 }
 

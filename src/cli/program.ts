@@ -45,7 +45,14 @@ export function buildProgram(io: Io, version: string): Command {
   program.addCommand(completionCommand(io));
   program.addCommand(argocdCommand(io));
   addExamples(program);
+  routeThroughIo(program, io);
   return program;
+}
+
+/** Commands built apart and then added inherit neither the exit override nor the output: every one gets both. */
+function routeThroughIo(cmd: Command, io: Io): void {
+  cmd.exitOverride().configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) });
+  for (const sub of cmd.commands) routeThroughIo(sub, io);
 }
 
 /** Runs the program and returns the exit code; commander's own exits become codes here. */

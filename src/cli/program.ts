@@ -3,6 +3,7 @@ import { applyCommand } from './apply-command.js';
 import { appsCommand } from './apps-command.js';
 import { argocdCommand } from './argocd-command.js';
 import { compileCommand } from './compile-command.js';
+import { diffCommand } from './diff-command.js';
 import { completionCommand } from './completion-command.js';
 import { downCommand } from './down-command.js';
 import { addExamples } from './help-examples.js';
@@ -31,6 +32,7 @@ export function buildProgram(io: Io, version: string): Command {
   program.addCommand(planCommand(io));
   program.addCommand(upCommand(io, version));
   program.addCommand(applyCommand(io, version));
+  program.addCommand(diffCommand(io, version));
   program.addCommand(statusCommand(io));
   program.addCommand(downCommand(io));
   program.addCommand(scaleCommand(io));

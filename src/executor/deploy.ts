@@ -68,7 +68,7 @@ export async function deploy(kube: Kube, opts: DeployOptions): Promise<DeployRes
   const applyNs = opts.dryRun && ownNamespace ? opts.namespace : namespace;
   const parent = parentObject(id, applyNs, opts.tooling, []);
   const setId = applySetId(parent.metadata.name, applyNs);
-  const members = labelSystem(opts.manifests, id).map((m) => withLabel(restamp(m, id.sid), PART_OF_LABEL, setId));
+  const members = setMembers(opts.manifests, id, setId);
   const targets = await resolveTargets(kube.mapper, members, applyNs);
   const [parentTarget] = await resolveTargets(kube.mapper, [parent], applyNs);
   const emit = opts.onEvent ?? (() => undefined);
@@ -140,7 +140,13 @@ export async function deploy(kube: Kube, opts: DeployOptions): Promise<DeployRes
   return withNamespaceLock(kube.client, namespace, `${id.app}-${id.sid}`, LOCK_WAIT_MS, run, (by) => emit({ type: 'waiting', ...by }), opts.signal);
 }
 
-async function resolveSystem(kube: Kube, opts: DeployOptions): Promise<{ id: SystemIdentity; namespace: string; isNew: boolean }> {
+/** The manifests as members of the system's ApplySet: its labels, its id in every selector, the set's label. */
+export function setMembers(manifests: readonly Manifest[], id: SystemIdentity, setId: string): Manifest[] {
+  return labelSystem(manifests, id).map((m) => withLabel(restamp(m, id.sid), PART_OF_LABEL, setId));
+}
+
+/** The system a deployment goes to: the one `sid` names, the project's one in the namespace (`reuse`), or a new one. */
+export async function resolveSystem(kube: Kube, opts: Pick<DeployOptions, 'app' | 'sid' | 'newSid' | 'reuse' | 'namespace' | 'namespacePerSystem' | 'username' | 'user'>): Promise<{ id: SystemIdentity; namespace: string; isNew: boolean }> {
   const found = opts.sid
     ? await findSystems(kube, { sid: opts.sid })
     : opts.reuse && !opts.namespacePerSystem

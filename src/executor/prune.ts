@@ -53,12 +53,17 @@ export const RELEASED_FROM_LABEL = 'tychoc/released-from';
  * still delete it.
  */
 export async function releaseClaim(client: KubeClient, type: ResourceType, claim: KubeObject): Promise<void> {
-  const from = claim.metadata.labels?.[SID_LABEL];
   await client.request({
     method: 'PATCH',
     path: resourcePath(type, claim.metadata.namespace, claim.metadata.name),
     query: { fieldManager: 'tychoc-release' },
-    body: { metadata: { labels: { [SID_LABEL]: null, [PART_OF_LABEL]: null, name: null, username: null, ...(from ? { [RELEASED_FROM_LABEL]: from } : {}) } } },
+    body: { metadata: { labels: releasePatch(claim) } },
     contentType: 'application/merge-patch+json',
   });
+}
+
+/** The labels releasing a claim changes, as a merge patch: `null` removes one. */
+export function releasePatch(claim: KubeObject): Record<string, string | null> {
+  const from = claim.metadata.labels?.[SID_LABEL];
+  return { [SID_LABEL]: null, [PART_OF_LABEL]: null, name: null, username: null, ...(from ? { [RELEASED_FROM_LABEL]: from } : {}) };
 }

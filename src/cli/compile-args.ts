@@ -24,9 +24,10 @@ export function compileArgNames(excluded: ReadonlySet<string>): string[] {
  * Compile's arguments from values named for its long flags (`files` for the compose files),
  * parsed by compile's own option definitions, so every choice and check is compile's.
  * A list is the flag given once per item; `true` (or "true") a switch, `false` (or "false") none.
- * `label` names a value in messages, as its source calls it (`parameter service-type`).
+ * `label` names a value in messages as its source calls it (`parameter service-type`), `spell` a
+ * name in the list of known ones.
  */
-export async function compileArgs(values: ReadonlyArray<readonly [string, FlagValue]>, excluded: ReadonlySet<string>, label: (name: string) => string): Promise<CompileArgs> {
+export async function compileArgs(values: ReadonlyArray<readonly [string, FlagValue]>, excluded: ReadonlySet<string>, label: (name: string) => string, spell: (name: string) => string = (name) => name): Promise<CompileArgs> {
   const command = compileCommand(noIo);
   const byName = new Map(command.options.filter((o) => longName(o) !== undefined && !excluded.has(longName(o)!)).map((o) => [longName(o), o]));
   const files: string[] = [];
@@ -38,7 +39,7 @@ export async function compileArgs(values: ReadonlyArray<readonly [string, FlagVa
       if (typeof value === 'boolean') return { error: `${label(name)} takes file names` };
       files.push(...(Array.isArray(value) ? value : [String(value)]));
     } else if (!option) {
-      return { error: `unknown ${label(name)} (known: ${compileArgNames(excluded).join(', ')})` };
+      return { error: `unknown ${label(name)} (known: ${compileArgNames(excluded).map(spell).join(', ')})` };
     } else if (option.isBoolean()) {
       if (value !== true && value !== false && value !== 'true' && value !== 'false') return { error: `${label(name)} is true or false, not ${JSON.stringify(value)}` };
       if (value === true || value === 'true') argv.push(option.long!);

@@ -6,6 +6,7 @@ import { compileCommand } from './compile-command.js';
 import { diffCommand } from './diff-command.js';
 import { completionCommand } from './completion-command.js';
 import { downCommand } from './down-command.js';
+import { krmCommand } from './krm-command.js';
 import { addExamples } from './help-examples.js';
 import { launchCommand } from './launch-command.js';
 import { logsCommand } from './logs-command.js';
@@ -46,6 +47,7 @@ export function buildProgram(io: Io, version: string): Command {
   program.addCommand(reapCommand(io));
   program.addCommand(completionCommand(io));
   program.addCommand(argocdCommand(io));
+  program.addCommand(krmCommand(io));
   addExamples(program);
   routeThroughIo(program, io);
   return program;

@@ -20,6 +20,7 @@ export interface CompileFlags extends ProjectFlags {
   templates?: string;
   proxyOutput?: Policy['proxy']['output'];
   topology?: string;
+  each?: boolean;
 }
 
 /** `tychoc compile [files...]`: compose files in, manifests out (stdout or a directory). */
@@ -36,7 +37,11 @@ export function compileCommand(io: Io): Command {
     .option('--templates <dir>', 'directory of Handlebars templates replacing the built-in ones of the same name')
     .option('--topology <file>', 'nodes to plan shard counts left to a plan (x-tycho.shards.count: auto) on (see tychoc plan)')
     .option('-q, --quiet', 'do not print warnings')
-    .action(async (files: string[], flags: CompileFlags) => io.exit(await runCompile(io, files, flags)));
+    .option('--each', 'compile each file or directory given as a project of its own, into its own directory below -o DIR')
+    .action(async (files: string[], flags: CompileFlags) => {
+      const each = flags.each ? (await import('./batch-compile.js')).runEach : undefined;
+      io.exit(await (each ? each(io, files, flags, runCompile) : runCompile(io, files, flags)));
+    });
 }
 
 /** The compile options compile's own flags ask for, beside the project's (files, env, policy file…). */

@@ -1,12 +1,15 @@
 import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
+import { peerTool } from '../peer-tool.js';
 
 const bin = new URL('../../dist/src/cli/bin.js', import.meta.url).pathname;
-const plugin = parse(readFileSync(new URL('../../deploy/argocd/plugin.yaml', import.meta.url), 'utf8')) as {
+const deploy = new URL('../../deploy/argocd/', import.meta.url).pathname;
+const pluginYaml = readFileSync(join(deploy, 'plugin.yaml'), 'utf8');
+const plugin = parse(pluginYaml) as {
   spec: { generate: { command: string[]; args?: string[] }; discover: { find: { command: string[]; args?: string[] } } };
 };
 
@@ -165,5 +168,40 @@ describe('the discovery rule of plugin.yaml', () => {
     expect(matches({ 'kustomization.yaml': 'resources: []\n', 'Chart.yaml': 'name: x\n' })).toBe(false);
     expect(matches({ 'compose.override.yaml': compose })).toBe(false);
     expect(matches({ 'sub/compose.yaml': compose })).toBe(false);
+  });
+});
+
+describe('deploy/argocd, the kustomize component installing the plugin', () => {
+  const kustomize = peerTool('kustomize');
+  if (!kustomize) return;
+
+  it('adds the tychoc sidecar to argocd-repo-server, with plugin.yaml from its ConfigMap', () => {
+    // argocd-repo-server as Argo CD's install.yaml has it, as far as the patch is concerned.
+    const repoServer = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'argocd-repo-server' },
+      spec: {
+        selector: { matchLabels: { 'app.kubernetes.io/name': 'argocd-repo-server' } },
+        template: {
+          metadata: { labels: { 'app.kubernetes.io/name': 'argocd-repo-server' } },
+          spec: { containers: [{ name: 'argocd-repo-server', image: 'quay.io/argoproj/argocd:v3.2.0' }], volumes: [{ name: 'var-files', emptyDir: {} }, { name: 'plugins', emptyDir: {} }] },
+        },
+      },
+    };
+    const root = mkdtempSync(join(tmpdir(), 'tychoc-argocd-install-'));
+    writeFileSync(join(root, 'repo-server.yaml'), JSON.stringify(repoServer));
+    writeFileSync(join(root, 'kustomization.yaml'), `namespace: argocd\nresources: [repo-server.yaml]\ncomponents: [${relative(root, deploy)}]\n`);
+    const run = spawnSync(kustomize, ['build', root], { encoding: 'utf8' });
+    expect(run.stderr).toBe('');
+    const [configMap, deployment] = parseAllDocuments(run.stdout).map((d) => d.toJS());
+    expect(configMap).toMatchObject({ kind: 'ConfigMap', metadata: { namespace: 'argocd' }, data: { 'plugin.yaml': pluginYaml } });
+    const pod = deployment.spec.template.spec;
+    expect(pod.containers.map((c: { name: string }) => c.name)).toEqual(['tychoc', 'argocd-repo-server']);
+    expect(pod.containers[0]).toMatchObject({ command: ['/var/run/argocd/argocd-cmp-server'], securityContext: { runAsUser: 999 } });
+    expect(pod.containers[0].volumeMounts).toContainEqual({ name: 'tychoc-plugin', mountPath: '/home/argocd/cmp-server/config/plugin.yaml', subPath: 'plugin.yaml' });
+    // The generated name, hash suffix and all, is the one the volume mounts.
+    expect(pod.volumes).toContainEqual({ name: 'tychoc-plugin', configMap: { name: configMap.metadata.name } });
+    for (const volume of ['var-files', 'plugins', 'tychoc-tmp']) expect(pod.volumes.map((v: { name: string }) => v.name)).toContain(volume);
   });
 });

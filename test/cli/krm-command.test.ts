@@ -4,15 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments, stringify } from 'yaml';
+import { peerTool } from '../peer-tool.js';
 
 const bin = new URL('../../dist/src/cli/bin.js', import.meta.url).pathname;
-const script = new URL('../../scripts/kustomize.sh', import.meta.url).pathname;
-
-// kustomize from scripts/kustomize.sh (scripts/peer-tools.sh builds it before the suite): CI must
-// have it; elsewhere the tests that run it are skipped, saying why.
-const built = spawnSync('bash', [script, '--path'], { encoding: 'utf8' });
-const kustomize = built.status === 0 ? built.stdout.trim() : undefined;
-const missing = `kustomize is not built at ${built.stdout.trim()} (bash scripts/kustomize.sh builds it)`;
 
 // `tychoc` on PATH, as an installed package puts it there: the function config names it so.
 const pathDir = mkdtempSync(join(tmpdir(), 'tychoc-krm-bin-'));
@@ -103,11 +97,8 @@ describe('tychoc krm', () => {
 });
 
 describe('tychoc krm under kustomize build --enable-alpha-plugins --enable-exec', () => {
-  if (!kustomize) {
-    if (process.env.CI === 'true') it('has kustomize on CI', () => expect.fail(missing));
-    else it.skip(missing, () => undefined);
-    return;
-  }
+  const kustomize = peerTool('kustomize');
+  if (!kustomize) return;
   // A patch of kustomize's own on top of the generated objects: the function composes with the rest.
   const replicas = 'patches:\n  - target: {kind: Deployment, name: web}\n    patch: |\n      - {op: replace, path: /spec/replicas, value: 3}\n';
   const patched = (objs: Obj[]) => objs.map((o) => (o.kind === 'Deployment' && o.metadata.name === 'web' ? { ...o, spec: { ...(o as { spec: object }).spec, replicas: 3 } } : o));

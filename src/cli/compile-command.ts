@@ -11,7 +11,7 @@ import { withProjectOptions, type ProjectFlags } from './project-options.js';
 /** compile's flags as commander parses them. */
 export interface CompileFlags extends ProjectFlags {
   output?: string;
-  format: 'yaml' | 'json';
+  format: 'yaml' | 'json' | 'helm';
   namespace?: string;
   sid?: string;
   username?: string;
@@ -26,8 +26,8 @@ export interface CompileFlags extends ProjectFlags {
 /** `tychoc compile [files...]`: compose files in, manifests out (stdout or a directory). */
 export function compileCommand(io: Io): Command {
   return withProjectOptions(new Command('compile').description('compile compose files into Kubernetes manifests'))
-    .option('-o, --output <dir>', 'write one file per object and a kustomization.yaml into DIR (`-`: standard output, as without -o)')
-    .addOption(new Option('--format <format>', 'output format').choices(['yaml', 'json']).default('yaml'))
+    .option('-o, --output <dir>', 'write one file per object and a kustomization.yaml (--format helm: a chart) into DIR (`-`: standard output, as without -o)')
+    .addOption(new Option('--format <format>', 'output format (helm: a chart, into -o DIR)').choices(['yaml', 'json', 'helm']).default('yaml'))
     .option('-n, --namespace <namespace>', 'namespace for every object')
     .option('--sid <id>', 'system id label (default: derived from the project name)', parseSid)
     .option('--username <name>', 'username label, for systems launched on behalf of a user')
@@ -62,14 +62,24 @@ export function compileFlagOptions(flags: CompileFlags): Omit<CompileOptions, 'f
 /** What `tychoc compile` does once its arguments are parsed; the Argo CD plugin runs it too. */
 export async function runCompile(io: Io, files: string[], flags: CompileFlags): Promise<ExitCode> {
   const nodes: TopologySource | undefined = flags.topology === undefined ? undefined : async () => (await import('../plan/index.js')).fileTopology(resolve(io.cwd, flags.topology!));
+  const toStdout = !flags.output || flags.output === '-';
+  if (flags.format === 'helm' && toStdout) {
+    io.stderr('tychoc: --format helm writes a chart into a directory: pass -o DIR\n');
+    return ExitCode.usage;
+  }
   const result = await compilePlanned(io, files, flags, compileFlagOptions(flags), nodes);
   if (!result) return ExitCode.input;
+  if (flags.format === 'helm') {
+    const { writeHelmChart } = await import('./helm-output.js');
+    writeHelmChart(resolve(io.cwd, flags.output!), result.system!, result.manifests!);
+    return ExitCode.ok;
+  }
   const { toFiles, toJsonList, toYamlStream } = await import('../emit/serialize.js');
   // `-o -` is standard output, as `-` is for input: a directory named `-` is never what was meant.
-  if (flags.output && flags.output !== '-') {
-    const dir = resolve(io.cwd, flags.output);
+  if (!toStdout) {
+    const dir = resolve(io.cwd, flags.output!);
     mkdirSync(dir, { recursive: true });
-    for (const [name, content] of toFiles(result.manifests!, flags.format)) writeFileSync(join(dir, name), content);
+    for (const [name, content] of toFiles(result.manifests!, flags.format as 'yaml' | 'json')) writeFileSync(join(dir, name), content);
   } else {
     io.stdout(flags.format === 'json' ? toJsonList(result.manifests!) : toYamlStream(result.manifests!));
   }

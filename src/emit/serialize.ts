@@ -17,11 +17,11 @@ export function sortManifests(manifests: readonly Manifest[]): Manifest[] {
  * Strings are quoted wherever a YAML 1.1 reader (kubectl's) or a 1.2 reader would take them for
  * something else: `on`, `yes`, `0440` and `1:20` under 1.1, `0o17` under 1.2.
  */
-function stringify(value: unknown): string {
+function stringify(value: unknown, doubleQuoted: (s: string) => boolean = () => false): string {
   const doc = new Document(value, { version: '1.1', aliasDuplicateObjects: false });
   visit(doc, {
     Scalar(_, node) {
-      if (typeof node.value === 'string' && /^[-+]?0o[0-7]+$/.test(node.value)) node.type = 'QUOTE_DOUBLE';
+      if (typeof node.value === 'string' && (/^[-+]?0o[0-7]+$/.test(node.value) || doubleQuoted(node.value))) node.type = 'QUOTE_DOUBLE';
     },
   });
   return doc.toString({ lineWidth: 0 });
@@ -30,6 +30,11 @@ function stringify(value: unknown): string {
 /** One object as a YAML document. */
 export function toYaml(m: Manifest): string {
   return stringify(m);
+}
+
+/** One value as a YAML document, as toYaml writes it but with the strings `doubleQuoted` picks double-quoted. */
+export function toYamlQuoting(value: unknown, doubleQuoted: (s: string) => boolean): string {
+  return stringify(value, doubleQuoted);
 }
 
 /** A multi-document YAML stream, as `kubectl apply -f -` reads it. */

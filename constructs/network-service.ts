@@ -19,6 +19,8 @@ export interface NetworkServiceProps {
   readonly type?: 'ClusterIP' | 'NodePort' | 'LoadBalancer' | 'Headless';
   /** Annotations on the Service; none by default. */
   readonly annotations?: Readonly<Record<string, string>>;
+  /** NodePort and LoadBalancer only: `Local` keeps traffic from outside on the node it reached; default Kubernetes' `Cluster`. */
+  readonly externalTrafficPolicy?: 'Cluster' | 'Local';
 }
 
 /** A Service in front of a compose service's pods. */
@@ -30,6 +32,7 @@ export class NetworkService extends Construct {
       spec: {
         type: props.type === 'Headless' ? 'ClusterIP' : (props.type ?? 'ClusterIP'),
         ...(props.type === 'Headless' ? { clusterIp: 'None' } : {}),
+        ...(props.externalTrafficPolicy ? { externalTrafficPolicy: props.externalTrafficPolicy } : {}),
         selector: { ...props.selector },
         // A headless Service may have no ports: its name then resolves to the pods, on any port.
         ...(props.ports.length > 0

@@ -60,6 +60,7 @@ expect('TYC0507', 'a service mounts a named volume that is not declared under to
   'kompose-fixtures/volume-mounts/named-volume/docker-compose-v3.yml',
   'kompose-fixtures/volume-mounts/named-volume/docker-compose.yml',
 ]);
+expect('TYC0303', 'an image pull policy that is none of Always, IfNotPresent, Never; Kompose refuses it too', ['kompose-fixtures/image-pull-policy/compose-files/v12-fail-image-pull-policy.yml']);
 expect('TYC0504', 'Windows host and container paths, which have no meaning for Linux pods', ['kompose-fixtures/volume-mounts/windows/compose.yaml']);
 expect('TYC0508', 'every service has a profile and none is active, so nothing would run', ['kompose-fixtures/no-profile-warning/compose.yaml']);
 expect('TYC0508', 'an override fragment with volumes and configs but no services', ['kompose-fixtures/unused/merge-multiple-compose/other-toplevel-override.yml']);

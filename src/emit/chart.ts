@@ -15,6 +15,7 @@ import { addNetworkPolicies, networkLabels } from './network-policies.js';
 import { podSpec } from './pod.js';
 import { shardsServiceName } from './shards.js';
 import { addRoutes } from './routes.js';
+import { addIngresses } from './ingresses.js';
 import { guardManifests } from './guard.js';
 import { synthesize, traced } from './trace.js';
 
@@ -34,6 +35,7 @@ export function emitManifests(system: System, opts: EmitOptions, diagnostics: Di
   for (const svc of system.services) addService(chart, system, svc, isolation.get(svc.name), diagnostics);
   addRoutes(chart, system);
   addNetworkPolicies(chart, system);
+  addIngresses(chart, system);
   for (const v of system.volumes) {
     if (v.external || !v.claim || !isMounted(system, v.name)) continue;
     traced(new VolumeClaim(chart, `volume-${v.name}`, {
@@ -94,8 +96,9 @@ function addService(chart: Chart, system: System, svc: Service, isolation: Isola
   // Compose resolves every service by name on any port: a Service with the declared ports, or a
   // headless one without ports (the name resolves to the pods) where none are declared.
   const type = svc.ports.length === 0 ? 'Headless' : (svc.exposure ?? 'ClusterIP');
-  const ports = svc.ports.map((p) => ({ name: portName(p.protocol, p.target), port: p.target, protocol: p.protocol, ...nodePort(type, p.published) }));
-  traced(new NetworkService(chart, `service-${svc.name}`, { name, labels, selector, ports, type, ...(svc.serviceAnnotations ? { annotations: svc.serviceAnnotations } : {}) }), svc.pos);
+  const ports = svc.ports.map((p) => ({ name: portName(p.protocol, p.target), port: p.target, protocol: p.protocol, ...(p.nodePort ? { nodePort: p.nodePort } : nodePort(type, p.published)) }));
+  const traffic = svc.externalTrafficPolicy ? { externalTrafficPolicy: svc.externalTrafficPolicy } : {};
+  traced(new NetworkService(chart, `service-${svc.name}`, { name, labels, selector, ports, type, ...traffic, ...(svc.serviceAnnotations ? { annotations: svc.serviceAnnotations } : {}) }), svc.pos);
   if (svc.sharding) {
     // The StatefulSet's own Service, headless, gives each shard its DNS name; the ports name its SRV records.
     const headless = ports.map(({ nodePort: _, ...p }) => p);
@@ -154,7 +157,7 @@ function workloadKind(svc: Service): WorkloadKind {
   if (svc.sharding) return { type: 'StatefulSet', replicas: w.replicas, serviceName: shardsServiceName(svc), parallel: true };
   if (w.stateful) return { type: 'StatefulSet', replicas: w.replicas, serviceName: dnsLabel(svc.name, true) };
   const claims = svc.container.mounts.some((m) => (m.type === 'volume' && m.volume !== undefined) || (m.type === 'bind' && m.placement?.type === 'claim'));
-  return { type: 'Deployment', replicas: w.replicas, recreate: claims };
+  return { type: 'Deployment', ...replicas, recreate: claims };
 }
 
 const NAME_KINDS = { container_name: 'container name', alias: 'network alias', link: 'link alias' } as const;

@@ -1,4 +1,4 @@
-import type { BindPlacement, Container, HomePreparation, Mount, Probes, Resources, Security, Service, System } from '../model/system.js';
+import type { BindPlacement, Container, HomePreparation, Mount, Probe, Resources, Security, Service, System } from '../model/system.js';
 import { dnsLabel, joinedLabel, portName } from './names.js';
 import { cpuQuantity, memoryQuantity } from './quantities.js';
 import { shardEnv, shardSpread } from './shards.js';
@@ -21,7 +21,8 @@ export function podSpec(system: System, svc: Service): K8s.PodSpec {
     // The L1 classes spell these `hostPid` and `hostIpc` (and drop `hostPID` silently).
     ...(svc.container.security.hostPID ? ({ hostPid: true } satisfies Partial<K8s.PodSpec>) : {}),
     ...(svc.container.security.hostIPC ? ({ hostIpc: true } satisfies Partial<K8s.PodSpec>) : {}),
-    ...(system.home ? homeInit(system, system.home, svc) : {}),
+    ...initContainers(system, svc),
+    ...(svc.settings.pullSecret ? { imagePullSecrets: [{ name: svc.settings.pullSecret.value }] } : {}),
     containers: [container(svc, mounts)],
     ...(volumes.length > 0 ? { volumes } : {}),
     ...(svc.hostname ? { hostname: dnsLabel(svc.hostname) } : {}),
@@ -34,16 +35,27 @@ export function podSpec(system: System, svc: Service): K8s.PodSpec {
   };
 }
 
+/** The home's init containers, then the one Kompose's labels ask for. */
+function initContainers(system: System, svc: Service): { initContainers?: K8s.Container[] } {
+  const spec = svc.settings.initContainer?.value;
+  const all = [
+    ...(system.home ? homeInit(system, system.home, svc) : []),
+    // As the service's own container runs, so the pod keeps its Pod Security profile.
+    ...(spec ? [{ name: spec.name, image: spec.image, imagePullPolicy: 'IfNotPresent', ...(spec.command ? { command: [...spec.command] } : {}), resources: initResources(svc), securityContext: securityContext(svc.container) }] : []),
+  ];
+  return all.length > 0 ? { initContainers: all } : {};
+}
+
 /**
  * Init containers that make a user's directories on the homes' claim, running as the user
  * (restricted: non-root, no capability), so that they are the user's; shared ones are writable by
  * every user (sticky, as /tmp). The claim's root must be writable by the user's group (the pod's
  * fsGroup, where the volume type honours it). No shell: the paths are mkdir's arguments.
  */
-function homeInit(system: System, home: HomePreparation, svc: Service): { initContainers?: K8s.Container[] } {
+function homeInit(system: System, home: HomePreparation, svc: Service): K8s.Container[] {
   const claimVolumes = new Set(system.volumes.filter((v) => v.external && (v.externalName ?? v.name) === home.claim).map((v) => v.name));
   const mount = svc.container.mounts.find((m) => m.type === 'volume' && m.volume !== undefined && claimVolumes.has(m.volume));
-  if (!mount || mount.type !== 'volume') return {};
+  if (!mount || mount.type !== 'volume') return [];
   const root = '/homes';
   const make = (name: string, args: readonly string[], dirs: readonly string[]): K8s.Container => ({
     name,
@@ -54,7 +66,7 @@ function homeInit(system: System, home: HomePreparation, svc: Service): { initCo
     resources: initResources(svc),
     securityContext: { runAsUser: home.uid, runAsGroup: home.gid, runAsNonRoot: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
   });
-  return { initContainers: [make('prepare-home', [], home.dirs), ...(home.shared.length > 0 ? [make('prepare-shared', ['-m', '1777'], home.shared)] : [])] };
+  return [make('prepare-home', [], home.dirs), ...(home.shared.length > 0 ? [make('prepare-shared', ['-m', '1777'], home.shared)] : [])];
 }
 
 /**
@@ -86,20 +98,21 @@ function nodeSelector(platform: NonNullable<Service['platform']>): Record<string
 
 function container(svc: Service, volumeMounts: K8s.VolumeMount[]): K8s.Container {
   const c = svc.container;
-  const ports = svc.ports.map((p) => ({ name: portName(p.protocol, p.target), containerPort: p.target, protocol: p.protocol }));
+  const ports = svc.ports.map((p) => ({ name: portName(p.protocol, p.target), containerPort: p.target, protocol: p.protocol, ...(p.hostPort ? { hostPort: p.hostPort } : {}) }));
   const env = [...shardEnv(svc, new Set(c.env.map((e) => e.name))), ...c.env.map((e) => ({ name: e.name, value: literal(e.value) }))];
   return {
     name: dnsLabel(svc.name),
     image: c.image,
-    imagePullPolicy: c.pullPolicy ?? 'IfNotPresent',
+    imagePullPolicy: svc.settings.pullPolicy?.value ?? c.pullPolicy ?? 'IfNotPresent',
     ...(c.entrypoint ? { command: c.entrypoint.map(literal) } : {}),
     ...(c.command ? { args: c.command.map(literal) } : {}),
     ...(c.workingDir ? { workingDir: c.workingDir } : {}),
     ...(env.length > 0 ? { env } : {}),
     ...(ports.length > 0 ? { ports } : {}),
     ...(volumeMounts.length > 0 ? { volumeMounts } : {}),
-    ...(c.probes ? { livenessProbe: probe(c.probes), readinessProbe: probe(c.probes) } : {}),
-    ...(c.probes?.startupFailureThreshold ? { startupProbe: probe(c.probes, c.probes.startupFailureThreshold) } : {}),
+    ...(c.probes?.liveness ? { livenessProbe: probe(c.probes.liveness) } : {}),
+    ...(c.probes?.readiness ? { readinessProbe: probe(c.probes.readiness) } : {}),
+    ...(c.probes?.liveness && c.probes.startupFailureThreshold ? { startupProbe: probe(c.probes.liveness, c.probes.startupFailureThreshold) } : {}),
     ...resources(c.resources),
     securityContext: securityContext(c),
     // A container that fails leaves its last log lines in its status, where kubectl describe,
@@ -118,13 +131,14 @@ function literal(value: string): string {
   return value.replaceAll('$(', '$$$$(');
 }
 
-function probe(p: Probes, failureThreshold = p.timing.failureThreshold): K8s.Probe {
+function probe(p: Probe, failureThreshold = p.timing.failureThreshold): K8s.Probe {
   const a = p.action;
   const action =
     a.type === 'exec' ? { exec: { command: [...a.command] } }
     : a.type === 'http' ? { httpGet: { path: a.path, port: k8s.IntOrString.fromNumber(a.port) } }
     : { tcpSocket: { port: k8s.IntOrString.fromNumber(a.port) } };
-  return { ...action, periodSeconds: p.timing.periodSeconds, timeoutSeconds: p.timing.timeoutSeconds, failureThreshold };
+  const delay = p.timing.initialDelaySeconds;
+  return { ...action, ...(delay ? { initialDelaySeconds: delay } : {}), periodSeconds: p.timing.periodSeconds, timeoutSeconds: p.timing.timeoutSeconds, failureThreshold };
 }
 
 /** `resources`, omitted when compose sets no limit or reservation. */

@@ -78,9 +78,61 @@ export interface Setting<T> {
 
 export type Exposure = 'ClusterIP' | 'NodePort' | 'LoadBalancer' | 'Headless';
 
+/** Host names and paths routed to a service's first port. */
+export interface IngressSpec {
+  /** One rule each; no host: any host. Paths start with `/`. */
+  readonly rules: readonly { readonly host?: string; readonly path: string }[];
+  /** TLS for the rules' hosts: with the certificate of this Secret, or `true` for the controller's default. */
+  readonly tls?: string | true;
+  readonly className?: string;
+}
+
+/** `persistentVolumeClaim`: claims; `emptyDir`: scratch space of the pod; `hostPath`: the node's path; `configMap`: shipped files. */
+export type VolumeType = 'persistentVolumeClaim' | 'emptyDir' | 'hostPath' | 'configMap';
+
+/** Checks the labels give: liveness's action; readiness's action, timings, or none at all. */
+export interface CheckLabels {
+  readonly liveness?: ProbeAction;
+  readonly readiness?: {
+    readonly disabled: boolean;
+    readonly action?: ProbeAction;
+    readonly intervalSeconds?: number;
+    readonly timeoutSeconds?: number;
+    readonly retries?: number;
+    readonly startPeriodSeconds?: number;
+  };
+}
+
+export interface InitContainerSpec {
+  readonly name: string;
+  readonly image: string;
+  readonly command?: readonly string[];
+}
+
 /** Per-service settings from the `x-tycho` extension or Kompose's `kompose.*` labels. */
 export interface ServiceSettings {
   readonly expose?: Setting<Exposure>;
+  /** The node port of the service's one port (`kompose.service.nodeport.port`). */
+  readonly nodePort?: Setting<number>;
+  /** `Local`: traffic from outside goes to pods on the node it reached (`kompose.service.external-traffic-policy`). */
+  readonly externalTrafficPolicy?: Setting<'Cluster' | 'Local'>;
+  /** Bind the ports on the node too (`kompose.controller.port.expose`). */
+  readonly hostPorts?: Setting<boolean>;
+  /** An Ingress in front of the service (`kompose.service.expose*`). */
+  readonly ingress?: Setting<IngressSpec>;
+  /** Services of one group run as containers of one pod (`kompose.service.group`). */
+  readonly group?: Setting<string>;
+  readonly pullPolicy?: Setting<'Always' | 'IfNotPresent' | 'Never'>;
+  /** The Secret holding the registry's credentials (`kompose.image-pull-secret`). */
+  readonly pullSecret?: Setting<string>;
+  /** Where the service's volumes and bind mounts go, over the policy's choice (`kompose.volume.type`). */
+  readonly volumeType?: Setting<VolumeType>;
+  /** A sub-path of each volume the service mounts (`kompose.volume.subpath`). */
+  readonly volumeSubPath?: Setting<string>;
+  /** Liveness and readiness checks set apart (`kompose.service.healthcheck.*`). */
+  readonly checks?: Setting<CheckLabels>;
+  /** A container that runs to completion before the service's starts (`kompose.init.containers.*`). */
+  readonly initContainer?: Setting<InitContainerSpec>;
   readonly volumeSize?: Setting<string>;
   readonly storageClass?: Setting<string>;
   readonly controller?: Setting<'deployment' | 'daemonset' | 'statefulset'>;
@@ -185,6 +237,8 @@ export interface Service extends Traced {
   readonly name: string;
   /** `container_name`, network aliases and `links` aliases, by which other services reach it too. */
   readonly names: readonly ServiceName[];
+  /** Binds only a volume labelled `io.kompose.service` with this value. */
+  readonly selector?: string;
   readonly workload: Workload;
   readonly container: Container;
   readonly ports: readonly Port[];
@@ -215,6 +269,12 @@ export interface Container {
   /** compose `command` (Kubernetes `args`). */
   readonly command?: readonly string[];
   readonly workingDir?: string;
+  /** The pod it shares with the other services of its group, by the pod's name (set by the groups pass). */
+  readonly pod?: string;
+  /** The Ingress in front of its Service, routing to this port (set by the ports pass). */
+  readonly ingress?: IngressSpec & { readonly port: number };
+  /** Where traffic from outside the cluster may go, on a NodePort or LoadBalancer Service (set by the ports pass). */
+  readonly externalTrafficPolicy?: 'Cluster' | 'Local';
   readonly env: readonly EnvVar[];
   readonly mounts: readonly Mount[];
   readonly healthcheck?: Healthcheck;
@@ -284,6 +344,10 @@ export interface TmpfsMount extends Traced {
 
 /** A compose config or secret mounted as a file. */
 export interface FileMount extends Traced {
+  /** The node's port it is bound to as well (`kompose.controller.port.expose`; set by the ports pass). */
+  readonly hostPort?: number;
+  /** The Service's node port for it (`kompose.service.nodeport.port`; set by the ports pass). */
+  readonly nodePort?: number;
   readonly type: 'config' | 'secret';
   readonly source: string;
   readonly target: string;
@@ -295,6 +359,8 @@ export interface Healthcheck extends Traced {
   readonly command?: readonly string[];
   readonly intervalSeconds?: number;
   readonly timeoutSeconds?: number;
+  /** Scratch space of the pod instead of the volume's claim (`kompose.volume.type: emptyDir`; set by the volumes pass). */
+  readonly ephemeral?: boolean;
   readonly retries?: number;
   readonly startPeriodSeconds?: number;
 }
@@ -305,10 +371,15 @@ export interface ProbeTiming {
   readonly failureThreshold: number;
 }
 
-export interface Probes {
+export interface Probe {
   readonly action: ProbeAction;
   readonly timing: ProbeTiming;
-  /** Failures allowed while starting, when `start_period` asks for a grace time. */
+}
+
+export interface Probes {
+  readonly liveness?: Probe;
+  readonly readiness?: Probe;
+  /** Failures of liveness's check allowed while starting, when `start_period` asks for a grace time. */
   readonly startupFailureThreshold?: number;
 }
 
@@ -335,6 +406,7 @@ export interface Security {
    * non-root with every capability dropped; `baseline` keeps the runtime's default capabilities.
    */
   readonly profile?: 'baseline' | 'restricted';
+  readonly initialDelaySeconds?: number;
   readonly fsGroup?: number;
   readonly hostNetwork: boolean;
   readonly hostPID: boolean;
@@ -361,3 +433,12 @@ export interface FileObject extends Traced {
   readonly key: string;
   readonly content?: Buffer;
 }
+  /** Its claim's size, class and selector from its own Kompose labels (`kompose.volume.*`). */
+  readonly settings?: VolumeSettings;
+export interface VolumeSettings {
+  readonly size?: Setting<string>;
+  readonly storageClass?: Setting<string>;
+  /** The claim binds a volume labelled `io.kompose.service: <selector>` (`kompose.volume.selector`). */
+  readonly selector?: Setting<string>;
+}
+

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -117,6 +117,15 @@ describe('tychoc krm under kustomize build --enable-alpha-plugins --enable-exec'
     const run = build(root);
     expect(run.stderr).toBe('');
     expect(objects(run.stdout)).toEqual([configMap as Obj, ...objects(compiled.stdout)].sort(byKindAndName));
+  });
+
+  it('builds the README\'s example', () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const section = readme.slice(readme.indexOf('\n## Kustomize\n'), readme.indexOf('\n## ', readme.indexOf('\n## Kustomize\n') + 1));
+    const [app, kustomization] = [...section.matchAll(/```yaml\n([^]*?)```/g)].map((m) => m[1]!);
+    const run = build(project({ 'compose.yaml': compose, 'app.yaml': app!, 'kustomization.yaml': kustomization! }));
+    expect(run.stderr).toBe('');
+    expect(objects(run.stdout)).toEqual(patched(objects(compiled.stdout)));
   });
 
   it('fails the build with the diagnostics on stderr for a bad compose file', () => {

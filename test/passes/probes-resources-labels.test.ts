@@ -7,19 +7,14 @@ import { runPass, systemFrom } from './system-from.js';
 describe('probes pass', () => {
   it('turns a healthcheck into exec probes with docker defaults where timings are missing', () => {
     const { system } = runPass(probesPass(), systemFrom('services:\n  a:\n    image: x\n    healthcheck:\n      test: ["CMD", "true"]\n      start_period: 65s\n'));
-    expect(system.services[0]!.container.probes).toEqual({
-      action: { type: 'exec', command: ['true'] },
-      timing: { periodSeconds: 30, timeoutSeconds: 30, failureThreshold: 3 },
-      startupFailureThreshold: 6,
-    });
+    const check = { action: { type: 'exec', command: ['true'] }, timing: { periodSeconds: 30, timeoutSeconds: 30, failureThreshold: 3 } };
+    expect(system.services[0]!.container.probes).toEqual({ liveness: check, readiness: check, startupFailureThreshold: 6 });
   });
 
   it('uses an x-tycho HTTP probe with the healthcheck timings', () => {
     const { system } = runPass(probesPass(), systemFrom('services:\n  a:\n    image: x\n    healthcheck:\n      interval: 5s\n      timeout: 500ms\n    x-tycho:\n      probe:\n        http: {path: /up, port: 8080}\n'));
-    expect(system.services[0]!.container.probes).toEqual({
-      action: { type: 'http', path: '/up', port: 8080 },
-      timing: { periodSeconds: 5, timeoutSeconds: 1, failureThreshold: 3 },
-    });
+    const check = { action: { type: 'http', path: '/up', port: 8080 }, timing: { periodSeconds: 5, timeoutSeconds: 1, failureThreshold: 3 } };
+    expect(system.services[0]!.container.probes).toEqual({ liveness: check, readiness: check });
   });
 
   it('adds no probe without a healthcheck or when it is disabled', () => {

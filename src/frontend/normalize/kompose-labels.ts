@@ -1,7 +1,12 @@
-import type { Exposure, KeyValue, ServiceSettings, Setting } from '../../model/system.js';
+import type { Exposure, KeyValue, ServiceSettings, Setting, VolumeType } from '../../model/system.js';
 import { Codes } from '../codes.js';
 import { warn, type NormalizeContext } from './reader.js';
-import { controllerSetting, enumSetting, labelNode, objectNameSetting, textSetting, type Controller, type ValueReader } from './setting-values.js';
+import { INGRESS_LABELS, readIngress } from './kompose-ingress.js';
+import { CHECK_LABELS, INIT_LABELS, readChecks, readInitContainer } from './kompose-pod.js';
+import {
+  booleanSetting, controllerSetting, enumSetting, groupIdSetting, integerSetting, labelNode, nonEmptySetting, objectNameSetting, quantitySetting, subPathSetting,
+  type Controller, type ValueReader,
+} from './setting-values.js';
 
 /** A service's `kompose.*` labels by key. */
 export type KomposeLabels = ReadonlyMap<string, KeyValue>;
@@ -22,6 +27,10 @@ export const EXPOSURES: Readonly<Record<string, Exposure>> = {
 
 /** A rule of one label, read by a value reader. */
 function single(label: string, setting: keyof ServiceSettings, read: ValueReader<unknown>): KomposeRule {
+const VOLUME_TYPES: Readonly<Record<string, VolumeType>> = {
+  persistentvolumeclaim: 'persistentVolumeClaim', emptydir: 'emptyDir', hostpath: 'hostPath', configmap: 'configMap',
+};
+
   return { setting, labels: [label], read: (labels, ctx) => read(labelNode(labels.get(label)!), label, ctx) };
 }
 
@@ -40,9 +49,13 @@ const komposeController: ValueReader<Controller> = (node, what, ctx) => {
  */
 export const KOMPOSE_RULES: readonly KomposeRule[] = [
   single('kompose.service.type', 'expose', enumSetting(EXPOSURES)),
-  single('kompose.volume.size', 'volumeSize', textSetting),
-  single('kompose.volume.storage-class-name', 'storageClass', textSetting),
-  single('kompose.controller.type', 'controller', komposeController),
+  single('kompose.service.nodeport.port', 'nodePort', integerSetting(1, 65535, 'a port')),
+  single('kompose.service.external-traffic-policy', 'externalTrafficPolicy', enumSetting({ cluster: 'Cluster', local: 'Local' })),
+  single('kompose.controller.port.expose', 'hostPorts', booleanSetting),
+  { setting: 'ingress', labels: INGRESS_LABELS, read: readIngress },
+  single('kompose.service.group', 'group', nonEmptySetting),
+  single('kompose.image-pull-policy', 'pullPolicy', enumSetting({ always: 'Always', ifnotpresent: 'IfNotPresent', never: 'Never' })),
+  single('kompose.image-pull-secret', 'pullSecret', objectNameSetting('Secret')),
   single('kompose.serviceaccount-name', 'serviceAccount', objectNameSetting('ServiceAccount')),
 ];
 

@@ -1,5 +1,5 @@
 import type { Setting } from '../../model/system.js';
-import { isSubdomain } from '../../emit/api-rules.js';
+import { isLocalPath, isQuantity, isSubdomain } from '../../emit/api-rules.js';
 import { Codes } from '../codes.js';
 import type { PNode } from '../tree.js';
 import { report, text, type NormalizeContext } from './reader.js';
@@ -64,6 +64,26 @@ export function integerSetting(min: number, max: number, unit = 'a whole number'
     }
     return { value, pos: node!.pos };
   };
+}
+
+/** A Kubernetes quantity, such as a claim's size (`5Gi`). */
+export function quantitySetting(node: PNode | undefined, what: string, ctx: NormalizeContext): Setting<string> | undefined {
+  const setting = textSetting(node);
+  if (setting && !isQuantity(setting.value)) {
+    report(ctx, Codes.invalidValue, `\`${what}\` must be a Kubernetes quantity such as 5Gi or 500Mi, not ${JSON.stringify(setting.value)}`, node!);
+    return undefined;
+  }
+  return setting;
+}
+
+/** A path inside a volume: relative, without `..`, as Kubernetes' `subPath` must be. */
+export function subPathSetting(node: PNode | undefined, what: string, ctx: NormalizeContext): Setting<string> | undefined {
+  const setting = textSetting(node);
+  if (setting && !isLocalPath(setting.value)) {
+    report(ctx, Codes.invalidValue, `\`${what}\` must be a relative path inside the volume, without \`..\`, not ${JSON.stringify(setting.value)}`, node!);
+    return undefined;
+  }
+  return setting;
 }
 
 /** `true` or `false` (also in capitals, as YAML 1.1 and Go's parsers write them). */

@@ -47,4 +47,63 @@ describe('Kompose labels', () => {
       '5:7 warning TYC0502 label `kompose.service.colour` of service `a` is a Kompose option tychoc does not honour; it is dropped',
     ]);
   });
+
+  it('reads the Service, Ingress and image labels', () => {
+    const { settings, messages } = labelled({
+      'kompose.service.nodeport.port': '30080',
+      'kompose.service.external-traffic-policy': 'local',
+      'kompose.controller.port.expose': 'true',
+      'kompose.service.expose': ' example.com/api, true ,*.example.org,',
+      'kompose.service.expose.tls-secret': 'site-tls',
+      'kompose.service.expose.ingress-class-name': 'nginx',
+      'kompose.image-pull-policy': 'Always',
+      'kompose.image-pull-secret': 'regcred',
+      'kompose.security-context.fsgroup': '2000',
+      'kompose.service.group': 'pair',
+    });
+    expect(messages).toEqual([]);
+    expect(values(settings)).toEqual({
+      nodePort: 30080,
+      externalTrafficPolicy: 'Local',
+      hostPorts: true,
+      ingress: { rules: [{ host: 'example.com', path: '/api' }, { path: '/' }, { host: '*.example.org', path: '/' }], tls: 'site-tls', className: 'nginx' },
+      pullPolicy: 'Always',
+      pullSecret: 'regcred',
+      fsGroup: 2000,
+      group: 'pair',
+    });
+  });
+
+  it('takes TLS with the default certificate, and no Ingress for false', () => {
+    expect(values(labelled({ 'kompose.service.expose': 'true', 'kompose.service.expose.tls-secret': 'true' }).settings)).toEqual({ ingress: { rules: [{ path: '/' }], tls: true } });
+    expect(labelled({ 'kompose.service.expose': 'false' }).settings).toEqual({});
+  });
+
+  it('reports bad Service, Ingress and image values at their labels', () => {
+    const { settings, messages } = labelled({
+      'kompose.service.nodeport.port': '70000',
+      'kompose.service.external-traffic-policy': 'nearest',
+      'kompose.controller.port.expose': 'yes',
+      'kompose.service.expose': 'Example.com',
+      'kompose.image-pull-policy': 'Fail',
+      'kompose.image-pull-secret': 'Reg_Cred',
+      'kompose.security-context.fsgroup': 'wheel',
+    });
+    expect(settings).toEqual({});
+    expect(messages).toEqual([
+      '5:7 error TYC0303 `kompose.service.nodeport.port` must be a port from 1 to 65535, not "70000"',
+      '6:7 error TYC0303 `kompose.service.external-traffic-policy` must be one of Cluster, Local, not "nearest"',
+      '7:7 error TYC0303 `kompose.controller.port.expose` must be true or false, not "yes"',
+      '8:7 error TYC0303 `kompose.service.expose` must list `true` or host names (lower-case, a path after them), not "Example.com"',
+      '9:7 error TYC0303 `kompose.image-pull-policy` must be one of Always, IfNotPresent, Never, not "Fail"',
+      "10:7 error TYC0303 `kompose.image-pull-secret` must name a Secret (lower-case letters, digits, '-' and '.'), not \"Reg_Cred\"",
+      '11:7 error TYC0303 `kompose.security-context.fsgroup` must be a numeric group id from 0 to 2147483647, not "wheel"',
+    ]);
+  });
+
+  it('refuses TLS or an Ingress class without an Ingress, as Kompose does', () => {
+    expect(labelled({ 'kompose.service.expose.ingress-class-name': 'nginx' }).messages).toEqual([
+      '5:7 error TYC0304 `kompose.service.expose.ingress-class-name` of service `a` needs `kompose.service.expose`, the Ingress it applies to',
+    ]);
+  });
 });

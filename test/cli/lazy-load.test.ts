@@ -7,7 +7,7 @@ const HEAVY = ['/dist/src/compile.js', '/dist/constructs/cdk8s.js', 'yaml', '/di
 const example = new URL('../../fixtures/web-and-database/compose.yaml', import.meta.url).pathname;
 
 describe('what a command loads', () => {
-  it.each(['--version', '--help', 'status --help', 'up --help', 'down --help', 'compile --help', 'reap --help', 'touch --help', 'plan --help'])('tychoc %s loads none of the compiler, yaml or the executor', (args) => {
+  it.each(['--version', '--help', 'status --help', 'up --help', 'down --help', 'compile --help', 'reap --help', 'touch --help', 'plan --help', 'argocd generate --help', 'krm --help'])('tychoc %s loads none of the compiler, yaml or the executor', (args) => {
     const run = runWithout(HEAVY, args.split(' '));
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);

@@ -13,9 +13,10 @@ export function writeHelmChart(dir: string, system: System, manifests: readonly 
   const files = emitHelmChart(system, manifests);
   const templates = join(dir, 'templates');
   mkdirSync(templates, { recursive: true });
-  for (const name of readdirSync(templates)) {
+  for (const entry of readdirSync(templates, { withFileTypes: true })) {
+    const { name } = entry;
     const path = join(templates, name);
-    if (files.has(`templates/${name}`) || !name.endsWith('.yaml')) continue;
+    if (files.has(`templates/${name}`) || !name.endsWith('.yaml') || !entry.isFile()) continue;
     if (readFileSync(path, 'utf8').startsWith(`${TEMPLATE_MARK}\n`)) rmSync(path);
   }
   for (const [name, content] of files) {

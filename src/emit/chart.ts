@@ -14,8 +14,8 @@ import { dnsLabel, joinedLabel, portName } from './names.js';
 import { addNetworkPolicies, networkLabels } from './network-policies.js';
 import { podSpec } from './pod.js';
 import { shardsServiceName } from './shards.js';
-import { addRoutes } from './routes.js';
 import { addIngresses } from './ingresses.js';
+import { addRoutes } from './routes.js';
 import { guardManifests } from './guard.js';
 import { synthesize, traced } from './trace.js';
 
@@ -34,8 +34,8 @@ export function emitManifests(system: System, opts: EmitOptions, diagnostics: Di
   const isolation = new Map(system.isolation?.map((i) => [i.service, i]));
   for (const svc of system.services) addService(chart, system, svc, isolation.get(svc.name), diagnostics);
   addRoutes(chart, system);
-  addNetworkPolicies(chart, system);
   addIngresses(chart, system);
+  addNetworkPolicies(chart, system);
   for (const v of system.volumes) {
     if (v.external || !v.claim || !isMounted(system, v.name)) continue;
     traced(new VolumeClaim(chart, `volume-${v.name}`, {

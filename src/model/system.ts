@@ -215,6 +215,8 @@ export interface ClaimSpec {
   readonly size: string;
   readonly accessMode: 'ReadWriteOnce' | 'ReadWriteMany';
   readonly storageClass?: string;
+  /** Binds only a volume labelled `io.kompose.service` with this value. */
+  readonly selector?: string;
 }
 
 export interface Traced {
@@ -237,8 +239,12 @@ export interface Service extends Traced {
   readonly name: string;
   /** `container_name`, network aliases and `links` aliases, by which other services reach it too. */
   readonly names: readonly ServiceName[];
-  /** Binds only a volume labelled `io.kompose.service` with this value. */
-  readonly selector?: string;
+  /** The pod it shares with the other services of its group, by the pod's name (set by the groups pass). */
+  readonly pod?: string;
+  /** The Ingress in front of its Service, routing to this port (set by the ports pass). */
+  readonly ingress?: IngressSpec & { readonly port: number };
+  /** Where traffic from outside the cluster may go, on a NodePort or LoadBalancer Service (set by the ports pass). */
+  readonly externalTrafficPolicy?: 'Cluster' | 'Local';
   readonly workload: Workload;
   readonly container: Container;
   readonly ports: readonly Port[];
@@ -269,12 +275,6 @@ export interface Container {
   /** compose `command` (Kubernetes `args`). */
   readonly command?: readonly string[];
   readonly workingDir?: string;
-  /** The pod it shares with the other services of its group, by the pod's name (set by the groups pass). */
-  readonly pod?: string;
-  /** The Ingress in front of its Service, routing to this port (set by the ports pass). */
-  readonly ingress?: IngressSpec & { readonly port: number };
-  /** Where traffic from outside the cluster may go, on a NodePort or LoadBalancer Service (set by the ports pass). */
-  readonly externalTrafficPolicy?: 'Cluster' | 'Local';
   readonly env: readonly EnvVar[];
   readonly mounts: readonly Mount[];
   readonly healthcheck?: Healthcheck;
@@ -312,6 +312,10 @@ export interface Port extends Traced {
   readonly published?: string;
   /** `expose` ports reach other services only. */
   readonly exposedOnly: boolean;
+  /** The node's port it is bound to as well (`kompose.controller.port.expose`; set by the ports pass). */
+  readonly hostPort?: number;
+  /** The Service's node port for it (`kompose.service.nodeport.port`; set by the ports pass). */
+  readonly nodePort?: number;
 }
 
 export type Mount = VolumeMount | BindMount | TmpfsMount | FileMount;
@@ -323,6 +327,8 @@ export interface VolumeMount extends Traced {
   readonly target: string;
   readonly readOnly: boolean;
   readonly subPath?: string;
+  /** Scratch space of the pod instead of the volume's claim (`kompose.volume.type: emptyDir`; set by the volumes pass). */
+  readonly ephemeral?: boolean;
 }
 
 export interface BindMount extends Traced {
@@ -344,10 +350,6 @@ export interface TmpfsMount extends Traced {
 
 /** A compose config or secret mounted as a file. */
 export interface FileMount extends Traced {
-  /** The node's port it is bound to as well (`kompose.controller.port.expose`; set by the ports pass). */
-  readonly hostPort?: number;
-  /** The Service's node port for it (`kompose.service.nodeport.port`; set by the ports pass). */
-  readonly nodePort?: number;
   readonly type: 'config' | 'secret';
   readonly source: string;
   readonly target: string;
@@ -359,8 +361,6 @@ export interface Healthcheck extends Traced {
   readonly command?: readonly string[];
   readonly intervalSeconds?: number;
   readonly timeoutSeconds?: number;
-  /** Scratch space of the pod instead of the volume's claim (`kompose.volume.type: emptyDir`; set by the volumes pass). */
-  readonly ephemeral?: boolean;
   readonly retries?: number;
   readonly startPeriodSeconds?: number;
 }
@@ -369,6 +369,7 @@ export interface ProbeTiming {
   readonly periodSeconds: number;
   readonly timeoutSeconds: number;
   readonly failureThreshold: number;
+  readonly initialDelaySeconds?: number;
 }
 
 export interface Probe {
@@ -406,7 +407,6 @@ export interface Security {
    * non-root with every capability dropped; `baseline` keeps the runtime's default capabilities.
    */
   readonly profile?: 'baseline' | 'restricted';
-  readonly initialDelaySeconds?: number;
   readonly fsGroup?: number;
   readonly hostNetwork: boolean;
   readonly hostPID: boolean;
@@ -421,7 +421,16 @@ export interface Volume extends Traced {
   readonly external: boolean;
   readonly externalName?: string;
   readonly labels: readonly KeyValue[];
+  /** Its claim's size, class and selector from its own Kompose labels (`kompose.volume.*`). */
+  readonly settings?: VolumeSettings;
   readonly claim?: ClaimSpec;
+}
+
+export interface VolumeSettings {
+  readonly size?: Setting<string>;
+  readonly storageClass?: Setting<string>;
+  /** The claim binds a volume labelled `io.kompose.service: <selector>` (`kompose.volume.selector`). */
+  readonly selector?: Setting<string>;
 }
 
 /** A top-level config or secret: its content, already read. */
@@ -433,12 +442,3 @@ export interface FileObject extends Traced {
   readonly key: string;
   readonly content?: Buffer;
 }
-  /** Its claim's size, class and selector from its own Kompose labels (`kompose.volume.*`). */
-  readonly settings?: VolumeSettings;
-export interface VolumeSettings {
-  readonly size?: Setting<string>;
-  readonly storageClass?: Setting<string>;
-  /** The claim binds a volume labelled `io.kompose.service: <selector>` (`kompose.volume.selector`). */
-  readonly selector?: Setting<string>;
-}
-

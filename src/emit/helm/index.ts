@@ -46,8 +46,8 @@ export function emitHelmChart(system: System, manifests: readonly Manifest[]): M
 export const TEMPLATE_MARK = '{{- /* Written by tychoc compile --format helm; the next compile rewrites it. */ -}}';
 
 const VALUES_HEADER = `# Per service (by its Kubernetes name): image, replicas, resources, the Service's type and an
-# Ingress. The defaults are what tychoc compiled; a service without an Ingress gets one with
-# ingress.enabled=true.
+# Ingress. The defaults are what tychoc compiled. A service publishing a TCP port (compose ports:)
+# without an Ingress gets one, for that port, with ingress.enabled=true.
 `;
 
 function yaml(value: unknown): string {

@@ -42,7 +42,8 @@ export function serviceChart(chart: string, system: System, svc: Service, manife
   const ingress = manifests.find((m) => m.kind === 'Ingress' && m.metadata.name === name);
   if (ingress) objects.push(ingressObject(ingress, values, false));
   else if (service && values['service'] && !system.routes?.some((r) => r.service === svc.name)) {
-    const port = svc.ports.find((p) => p.protocol === 'TCP');
+    // A port of `ports:` (not `expose:`) is one compose serves beyond the project: the one an Ingress may serve.
+    const port = svc.ports.find((p) => p.protocol === 'TCP' && !p.exposedOnly);
     if (port) objects.push(ingressObject(plainIngress(service, port.target), values, true));
   }
   return { key: name, values, objects };
@@ -100,7 +101,7 @@ function ingressObject(ingress: Manifest, values: Record<string, unknown>, optio
   };
 }
 
-/** The Ingress a service without one gets when its `ingress.enabled` is set: every path under `/` to its first TCP port. */
+/** The Ingress a service without one gets when its `ingress.enabled` is set: every path under `/` to its first published TCP port. */
 function plainIngress(service: Manifest, port: number): Manifest {
   const { name, namespace, labels } = service.metadata as Manifest['metadata'] & { labels?: Record<string, string> };
   return {

@@ -25,12 +25,12 @@ export const EXPOSURES: Readonly<Record<string, Exposure>> = {
   clusterip: 'ClusterIP', nodeport: 'NodePort', loadbalancer: 'LoadBalancer', headless: 'Headless',
 };
 
-/** A rule of one label, read by a value reader. */
-function single(label: string, setting: keyof ServiceSettings, read: ValueReader<unknown>): KomposeRule {
 const VOLUME_TYPES: Readonly<Record<string, VolumeType>> = {
   persistentvolumeclaim: 'persistentVolumeClaim', emptydir: 'emptyDir', hostpath: 'hostPath', configmap: 'configMap',
 };
 
+/** A rule of one label, read by a value reader. */
+function single(label: string, setting: keyof ServiceSettings, read: ValueReader<unknown>): KomposeRule {
   return { setting, labels: [label], read: (labels, ctx) => read(labelNode(labels.get(label)!), label, ctx) };
 }
 

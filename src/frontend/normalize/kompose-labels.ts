@@ -57,6 +57,14 @@ export const KOMPOSE_RULES: readonly KomposeRule[] = [
   single('kompose.image-pull-policy', 'pullPolicy', enumSetting({ always: 'Always', ifnotpresent: 'IfNotPresent', never: 'Never' })),
   single('kompose.image-pull-secret', 'pullSecret', objectNameSetting('Secret')),
   single('kompose.serviceaccount-name', 'serviceAccount', objectNameSetting('ServiceAccount')),
+  single('kompose.security-context.fsgroup', 'fsGroup', groupIdSetting),
+  single('kompose.controller.type', 'controller', komposeController),
+  single('kompose.volume.size', 'volumeSize', quantitySetting),
+  single('kompose.volume.storage-class-name', 'storageClass', objectNameSetting('StorageClass')),
+  single('kompose.volume.type', 'volumeType', enumSetting(VOLUME_TYPES)),
+  single('kompose.volume.subpath', 'volumeSubPath', subPathSetting),
+  { setting: 'checks', labels: CHECK_LABELS, read: readChecks },
+  { setting: 'initContainer', labels: INIT_LABELS, read: readInitContainer },
 ];
 
 const KNOWN = new Set(KOMPOSE_RULES.flatMap((r) => r.labels));

@@ -22,6 +22,7 @@ for (const file of readdirSync(schemasDir).filter((f) => f.endsWith('.json') && 
   ajv.addSchema({ ...JSON.parse(readFileSync(join(schemasDir, file), 'utf8')), $id: file });
 }
 const validator = (file: string): ValidateFunction => ajv.getSchema(file)!;
+const policySections = (JSON.parse(readFileSync(join(schemasDir, 'policy.schema.json'), 'utf8')) as { properties: object }).properties;
 
 /** Problems of `value` against the schema, as `path message`, none when it is valid. */
 function problems(file: string, value: unknown): string[] {
@@ -69,12 +70,14 @@ function readmeExamples(): { line: number; schema?: string; text: string }[] {
     const text = lines.slice(i + 1, end).join('\n');
     const modeline = /# yaml-language-server: \$schema=\S*?([^/\s]+\.json)/.exec(text)?.[1];
     const keys = Object.keys(readYaml(text) as object);
+    // Other blocks are other tools' files: manifests, kustomizations, KRM function configs.
     const schema = modeline
-      ?? (keys.includes('services') ? 'compose.schema.json'
+      ?? (keys.includes('kind') ? undefined
+        : keys.includes('services') ? 'compose.schema.json'
         : keys.includes('contexts') ? 'registry.schema.json'
         : keys.includes('nodes') ? 'topology.schema.json'
-        : keys.includes('kind') ? undefined // a manifest tychoc writes
-        : 'policy.schema.json');
+        : keys.length > 0 && keys.every((k) => k in policySections) ? 'policy.schema.json'
+        : undefined);
     blocks.push({ line: i + 2, ...(schema ? { schema } : {}), text });
     i = end;
   }

@@ -77,6 +77,10 @@ const EXAMPLES: Readonly<Record<string, readonly (readonly [string, string])[]>>
   argocd: [['tychoc argocd generate', 'what the config-management plugin runs in the Application\'s directory']],
   'argocd generate': [['ARGOCD_APP_NAME=shop ARGOCD_APP_NAMESPACE=prod tychoc argocd generate', 'as the CMP server runs it']],
   krm: [['kustomize build --enable-alpha-plugins --enable-exec .', 'with a kustomization whose generators run tychoc krm']],
+  explain: [
+    ['tychoc explain --service web --kind Deployment', "every field of web's Deployment and the line that caused it"],
+    ['tychoc explain compose.yaml prod.yaml', 'of every object of two files merged'],
+  ],
   diff: [
     ['tychoc diff', 'what up would change on the project\'s system'],
     ['tychoc diff prod.yaml -n shop && echo unchanged', 'exit 0 when nothing would change'],

@@ -1,7 +1,7 @@
 import type { Diagnostic } from './diagnostics.js';
 import { emitManifests, type Manifest } from './emit/chart.js';
 import { sortManifests } from './emit/serialize.js';
-import { loadProject, type LoadOptions } from './frontend/load.js';
+import { loadProject, type LoadedProject, type LoadOptions } from './frontend/load.js';
 import { normalizeProject } from './frontend/normalize/index.js';
 import type { System } from './model/system.js';
 import { mergePolicy, type PolicyOverrides } from './model/policy.js';
@@ -24,6 +24,8 @@ export interface CompileOptions extends LoadOptions, PassOptions {
 
 export interface CompileResult {
   readonly diagnostics: readonly Diagnostic[];
+  /** The merged compose tree with positions, when the files loaded (what `explain` traces fields to). */
+  readonly project?: LoadedProject;
   readonly system?: System;
   /** Present when no error was reported; sorted for apply order. */
   readonly manifests?: readonly Manifest[];
@@ -44,5 +46,5 @@ export function compile(opts: CompileOptions): CompileResult {
   if (hasErrors(diagnostics)) return { diagnostics, system };
   const manifests = emitManifests(system, { namespace: opts.namespace }, diagnostics);
   if (hasErrors(diagnostics)) return { diagnostics, system };
-  return { diagnostics, system, manifests: sortManifests(manifests) };
+  return { diagnostics, project, system, manifests: sortManifests(manifests) };
 }

@@ -6,6 +6,7 @@ import { compileCommand } from './compile-command.js';
 import { diffCommand } from './diff-command.js';
 import { completionCommand } from './completion-command.js';
 import { downCommand } from './down-command.js';
+import { explainCommand } from './explain-command.js';
 import { krmCommand } from './krm-command.js';
 import { addExamples } from './help-examples.js';
 import { launchCommand } from './launch-command.js';
@@ -34,6 +35,7 @@ export function buildProgram(io: Io, version: string): Command {
   program.addCommand(upCommand(io, version));
   program.addCommand(applyCommand(io, version));
   program.addCommand(diffCommand(io, version));
+  program.addCommand(explainCommand(io));
   program.addCommand(statusCommand(io));
   program.addCommand(downCommand(io));
   program.addCommand(scaleCommand(io));

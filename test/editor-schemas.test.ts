@@ -148,7 +148,31 @@ function schemaAccepts(file: string, xTycho: string): boolean {
   return problems(file, readYaml(xTycho)).length === 0;
 }
 
+/** Every diagnostic of normalizing such a file, warnings included, as `CODE message`. */
+function loaderDiagnostics(xTycho: string): string[] {
+  const dir = realpathSync(mkdtempSync(join(tmpdir(), 'tychoc-x-tycho-')));
+  writeFileSync(join(dir, 'compose.yaml'), `services:\n  a:\n    image: x\n    volumes: [data:/data]\n    x-tycho:\n${xTycho.replace(/^/gm, '      ')}\nvolumes: {data: {}}\n`);
+  const diagnostics: Diagnostic[] = [];
+  normalizeProject(loadProject({ files: ['compose.yaml'], cwd: dir, env: {}, projectName: 'demo' }, diagnostics)!, {}, diagnostics);
+  return diagnostics.map((d) => `${d.code} ${d.message}`);
+}
+
 describe('x-tycho.schema.json agrees with the compiler', () => {
+  it('describes the keys the README lists, each of which the compiler reads without a word', () => {
+    const keys = Object.keys((JSON.parse(readFileSync(join(schemasDir, 'x-tycho.schema.json'), 'utf8')) as { properties: object }).properties).sort();
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    const table = readme.slice(readme.indexOf('| `x-tycho` key |')).split('\n\n')[0]!;
+    expect([...table.matchAll(/^\| `([a-z_]+):/gm)].map((m) => m[1]).sort()).toEqual(keys);
+    const samples: Record<string, string> = {
+      expose: 'NodePort', volume_size: '5Gi', storage_class: 'fast', controller: 'statefulset', fs_group: '2000', service_account: 'deployer',
+      probe: '{tcp: {port: 80}}', proxy_rewrite: 'true', shards: '{count: 2, granularity: node}',
+    };
+    for (const key of keys) {
+      expect(schemaAccepts('x-tycho.schema.json', `${key}: ${samples[key]}`), key).toBe(true);
+      expect(loaderDiagnostics(`${key}: ${samples[key]}`), key).toEqual([]);
+    }
+  });
+
   const agreed: [string, boolean][] = [
     ['expose: NodePort', true],
     ['expose: nodeport', true],

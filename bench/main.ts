@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,8 +15,8 @@ import type { WorkerResult, WorkerSpec } from './inprocess-worker.js';
 import { machine } from './machine.js';
 import { alternate, runProcess, type Invocation, type ProcessRun, type RunPlan } from './measure.js';
 import { markdown } from './report.js';
-import { processStat, timingStat, type CorpusResult, type HostileRow, type InputResult, type Results, type StartupRow, type Stat } from './results.js';
-import { bareNode, compiled, kompose, komposePath, node22, nodeRuntime, tychoc, tychocVersion, type NodeRuntime, type Skipped, type Tool } from './tools.js';
+import { processStat, timingStat, type BatchResult, type CorpusResult, type HostileRow, type InputResult, type LoadCostRow, type Results, type StartupRow, type Stat } from './results.js';
+import { bareNode, compiled, kompose, komposePath, node22, nodeRuntime, tychoc, tychocEach, tychocVersion, type Entry, type NodeRuntime, type Skipped, type Tool } from './tools.js';
 
 const { values: opt } = parseArgs({
   options: {
@@ -28,12 +28,13 @@ const { values: opt } = parseArgs({
     'skip-cluster': { type: 'boolean', default: false },
     concurrency: { type: 'string', default: '4' },
     systems: { type: 'string', default: '8' },
+    projects: { type: 'string', default: '20' },
     'serve-systems': { type: 'string', default: '100' },
     only: { type: 'string' },
     out: { type: 'string', default: fileURLToPath(new URL('../../bench/results/latest.json', import.meta.url)) },
   },
 });
-const PARTS = ['startup', 'latency', 'corpus', 'scaling', 'hostile', 'executor', 'serve'] as const;
+const PARTS = ['startup', 'batch', 'latency', 'corpus', 'scaling', 'hostile', 'executor', 'serve'] as const;
 type Part = (typeof PARTS)[number];
 const only = opt.only?.split(',') ?? PARTS;
 const unknown = only.filter((p) => !(PARTS as readonly string[]).includes(p));
@@ -57,13 +58,24 @@ const usable = <T>(what: string, x: T | Skipped): T | undefined => {
 };
 const node = nodeRuntime(process.execPath);
 // Node 22 and Kompose are installed or built on first use: only for the parts that run them.
-const newerNode = wanted('startup') ? usable('Node 22', node22()) : undefined;
-const komposeBin = (['latency', 'corpus', 'scaling', 'hostile'] as const).some(wanted) ? usable('kompose', komposePath()) : undefined;
-const tychocTool = tychoc(node);
+const newerNode = wanted('startup') || wanted('batch') ? usable('Node 22', node22()) : undefined;
+const komposeBin = (['startup', 'batch', 'latency', 'corpus', 'scaling', 'hostile'] as const).some(wanted) ? usable('kompose', komposePath()) : undefined;
 const komposeTool = komposeBin ? kompose(komposeBin) : undefined;
 
 const work = mkdtempSync(join(tmpdir(), 'tychoc-bench-inputs-'));
 process.on('exit', () => rmSync(work, { recursive: true, force: true }));
+// The launcher's code cache lives in the run's scratch directory; a path below a file cannot be
+// created, so "no cache" runs never write one.
+const codeCache = join(work, 'code-cache');
+const noCache = join(work, 'not-a-directory');
+writeFileSync(noCache, '');
+const variants: [string, { entry: Entry; cacheHome: string }][] = [
+  ['dist/', { entry: 'dist', cacheHome: noCache }],
+  ['bundle', { entry: 'launcher', cacheHome: noCache }],
+  ['bundle + code cache', { entry: 'launcher', cacheHome: codeCache }],
+];
+/** What users run: the launcher with its cache (filled by the untimed first run of each input). */
+const tychocTool = tychoc(node, variants[2]![1]);
 const run = (inv: Invocation) => () => runProcess(inv, timeoutMs);
 
 /** Fails loudly: a benchmark of a tool that errored would time its error path. */
@@ -101,27 +113,89 @@ function inProcessRuns(files: readonly string[], warmup: readonly string[]): { i
   return { inProcess: timingStat(out.compileMs.map((ms) => ({ ms }))), floor: timingStat(out.floorMs.map((ms) => ({ ms }))) };
 }
 
+const runtimes = (): NodeRuntime[] => [node, ...(newerNode ? [newerNode] : [])];
+
+/** Cold start-up: each runtime with each way of starting tychoc, Kompose beside the compiles. */
 function startup(): StartupRow[] {
-  const runtimes: [string, NodeRuntime, Record<string, string>][] = [[`Node ${node.major}`, node, {}]];
-  if (newerNode) {
-    runtimes.push([`Node ${newerNode.major}`, newerNode, {}], [`Node ${newerNode.major}, no compile cache`, newerNode, { NODE_DISABLE_COMPILE_CACHE: '1' }]);
-  }
-  const small = writeGenerated(work, 1);
-  const rows: [string, (rt: NodeRuntime, env: Record<string, string>) => Invocation][] = [
-    ['node -e 0', (rt, env) => withEnv(bareNode(rt), env)],
-    ['tychoc --version', (rt, env) => withEnv(tychocVersion(rt), env)],
-    ['tychoc compile (1 service)', (rt, env) => tychoc(rt, env).invocation(small)],
+  const rows: [string, ((rt: NodeRuntime, how: (typeof variants)[number][1]) => Invocation) | undefined, string | undefined][] = [
+    ['node -e 0', undefined, undefined],
+    ['tychoc --version', (rt, how) => tychocVersion(rt, how), undefined],
+    ...([1, 10] as const).map((n): (typeof rows)[number] => {
+      const file = writeGenerated(join(work, `startup-${n}`), n);
+      return [`tychoc compile (${n} service${n > 1 ? 's' : ''})`, (rt, how) => tychoc(rt, how).invocation(file), file];
+    }),
   ];
-  return rows.map(([what, inv]) => {
+  return rows.map(([what, inv, file]) => {
     progress(`start-up: ${what}`);
-    const contenders = runtimes.map(([, rt, env]) => run(inv(rt, env)));
-    contenders.forEach((c) => c()); // untimed: fills the page cache and Node 22's compile cache
+    const labelled: [string, Invocation][] = runtimes().flatMap((rt) =>
+      inv ? variants.map(([label, how]): [string, Invocation] => [`Node ${rt.major} · ${label}`, inv(rt, how)]) : [[`Node ${rt.major}`, bareNode(rt)] as [string, Invocation]],
+    );
+    const contenders = [...labelled.map(([, i]) => run(i)), ...(file && komposeTool ? [run(komposeTool.invocation(file))] : [])];
+    contenders.forEach((c) => c()); // untimed: fills the page cache and the code caches
     const stats = alternate(contenders, plan).map(processStat);
-    return { what, byRuntime: Object.fromEntries(runtimes.map(([label], i) => [label, stats[i]!])) };
+    return {
+      what,
+      byRuntime: Object.fromEntries(labelled.map(([label], i) => [label, stats[i]!])),
+      ...(stats.length > labelled.length ? { kompose: stats.at(-1)! } : {}),
+    };
   });
 }
 
-const withEnv = (inv: Invocation, env: Record<string, string>): Invocation => ({ ...inv, env: { ...inv.env, ...env } });
+/** `compile --each` over many projects in one process, against one Kompose process per project. */
+function batch(): BatchResult {
+  const count = Number(opt.projects);
+  const servicesEach = 10;
+  const projects = Array.from({ length: count }, (_, i) => writeGenerated(join(work, 'batch', `app-${String(i).padStart(3, '0')}`), servicesEach));
+  progress(`batch: ${count} projects of ${servicesEach} services`);
+  const labelled = runtimes().flatMap((rt) => variants.map(([label, how]): [string, Invocation] => [`Node ${rt.major} · ${label}`, tychocEach(rt, how, projects, join(work, 'batch-out', label))]));
+  const contenders = [...labelled.map(([, inv]) => run(inv)), ...(komposeTool ? [run(komposeTool.invocation(projects[0]!))] : [])];
+  contenders.forEach((c) => c());
+  const stats = alternate(contenders, plan).map(processStat);
+  const perProject = (s: Stat): Stat => ({ ...s, ms: s.ms / count });
+  return {
+    projects: count,
+    servicesEach,
+    perProject: Object.fromEntries(labelled.map(([label], i) => [label, perProject(stats[i]!)])),
+    ...(komposeTool ? { kompose: stats.at(-1)! } : {}),
+  };
+}
+
+const loadCostWorker = fileURLToPath(new URL('./load-costs.js', import.meta.url));
+const bundleFile = fileURLToPath(new URL('../bundle/tychoc.cjs', import.meta.url));
+/** Module by module on dist/, step by step on the bundle: medians over fresh processes. */
+function loadCosts(): LoadCostRow[] {
+  progress('start-up: load costs');
+  const small = writeGenerated(join(work, 'load-costs'), 1);
+  const cache = join(work, 'load-costs.bin');
+  writeFileSync(cache, cachedDataOf(small));
+  const modes = [['dist', small], ['bundle', bundleFile], ['bundle', bundleFile, cache]];
+  const samples = modes.map(() => [] as [string, number][][]);
+  for (let i = 0; i < settings.runs; i++) {
+    modes.forEach((args, m) => {
+      const res = spawnSync(node.path, [loadCostWorker, ...args], { encoding: 'utf8', cwd: dirname(small) });
+      if (res.status !== 0) throw new Error(`load-costs worker failed: ${res.stderr}`);
+      samples[m]!.push(JSON.parse(res.stdout) as [string, number][]);
+    });
+  }
+  return samples.flatMap((runs, m) =>
+    runs[0]!.map(([what], row) => ({
+      what: `${modes[m]![0] === 'dist' ? 'dist/' : modes[m]!.length > 2 ? 'bundle + code cache' : 'bundle'}: ${what}`,
+      ms: median(runs.map((r) => r[row]![1])),
+    })),
+  );
+}
+
+/** The launcher's cache after a compile, as the user's cache directory would hold it. */
+function cachedDataOf(file: string): Buffer {
+  const home = join(work, 'load-costs-home');
+  runProcess(tychoc(node, { entry: 'launcher', cacheHome: home }).invocation(file), timeoutMs);
+  const dir = join(home, 'tychoc', 'code-cache');
+  const name = readdirSync(dir).find((f) => f.includes(`-v8-${process.versions.v8}-`) && f.endsWith('-compile.bin'));
+  if (!name) throw new Error(`no code cache in ${dir}`);
+  return readFileSync(join(dir, name));
+}
+
+const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 function corpus(): CorpusResult | undefined {
   const files = corpusFiles();
@@ -186,6 +260,8 @@ function exponents(rows: readonly InputResult[]): Record<string, number> {
 
 if (komposeTool) runProcess(komposeTool.invocation(writeGenerated(work, 1)), timeoutMs); // untimed: page cache
 const startupRows = wanted('startup') ? startup() : [];
+const loadCostRows = wanted('startup') ? loadCosts() : [];
+const batchResult = wanted('batch') ? batch() : undefined;
 const latency = wanted('latency') ? ([['small', 1], ['typical', 10], ['large', 200]] as const).map(([input, n]) => ({ input, ...measureGenerated(n) })) : [];
 const corpusResult = wanted('corpus') ? corpus() : undefined;
 const scaling = wanted('scaling') ? sizes.map(measureGenerated) : [];
@@ -215,6 +291,8 @@ const results: Results = {
   skipped,
   latency,
   startup: startupRows,
+  ...(batchResult ? { batch: batchResult } : {}),
+  loadCosts: loadCostRows,
   ...(corpusResult ? { corpus: corpusResult } : {}),
   scaling,
   exponents: exponents(scaling),

@@ -35,14 +35,34 @@ export function markdown(r: Results): string {
     );
   }
   if (r.startup.length > 0) {
-    const runtimes = Object.keys(r.startup[0]!.byRuntime);
-    const [base, next] = runtimes;
+    // One row per way of starting tychoc; the bare `node -e 0` row gives each runtime's floor.
+    const [bare, ...timed] = r.startup;
+    const ways = Object.keys(timed[0]!.byRuntime);
+    const compiles = timed.filter((s) => s.kompose);
     out.push(
-      '**Start-up** (ms)',
+      '**Start-up, cold process** (ms, medians; `bundle` is the package\'s bin, `dist/` the unbundled build; the code cache is the launcher\'s, filled by one untimed run)',
       '',
       table(
-        ['', ...runtimes, ...(next ? [`${next} / ${base}`] : [])],
-        r.startup.map((s) => [s.what, ...runtimes.map((k) => ms(s.byRuntime[k])), ...(next ? [ratio(s.byRuntime[next], s.byRuntime[base!])] : [])]),
+        ['', 'node -e 0', ...timed.map((s) => s.what.replace(/^tychoc /, '')), ...compiles.map((s) => `${s.what.replace(/^tychoc /, '')} / kompose`)],
+        [
+          ...ways.map((way) => [way, ms(bare!.byRuntime[way.split(' · ')[0]!]), ...timed.map((s) => ms(s.byRuntime[way])), ...compiles.map((s) => ratio(s.byRuntime[way], s.kompose))]),
+          ['kompose', '–', ...timed.map((s) => ms(s.kompose)), ...compiles.map(() => '1.00')],
+        ],
+      ),
+      '',
+    );
+  }
+  if (r.loadCosts.length > 0) {
+    out.push('**Where start-up goes** (ms, medians over fresh processes; dist/ module by module in load order, the bundle step by step)', '', table(['step', 'ms'], r.loadCosts.map((c) => [c.what, num(c.ms, 1)])), '');
+  }
+  if (r.batch) {
+    const b = r.batch;
+    out.push(
+      `**Many projects, one process** (\`compile --each\` over ${b.projects} projects of ${b.servicesEach} services; ms per project; Kompose: one process per project)`,
+      '',
+      table(
+        ['', 'ms per project', '/ kompose'],
+        [...Object.entries(b.perProject).map(([way, s]) => [way, ms(s), ratio(s, b.kompose)]), ['kompose', ms(b.kompose), '1.00']],
       ),
       '',
     );

@@ -42,8 +42,26 @@ export interface HostileRow {
 
 export interface StartupRow {
   readonly what: string;
-  /** Keyed by runtime label, e.g. "Node 20", "Node 22", "Node 22, no compile cache". */
+  /** Keyed by runtime and entry, e.g. "Node 22 · bundle + code cache", "Node 20 · dist/". */
   readonly byRuntime: Readonly<Record<string, Stat>>;
+  /** Kompose on the same input, in the same alternation (compile rows only). */
+  readonly kompose?: Stat;
+}
+
+/** `tychoc compile --each` over many projects in one process, next to one Kompose process per project. */
+export interface BatchResult {
+  readonly projects: number;
+  readonly servicesEach: number;
+  /** Wall time of the whole run divided by the projects, keyed as StartupRow's. */
+  readonly perProject: Readonly<Record<string, Stat>>;
+  /** One Kompose process per project: the median process. */
+  readonly kompose?: Stat;
+}
+
+/** What loading each part of the compiler costs in a fresh process (ms, medians), in load order. */
+export interface LoadCostRow {
+  readonly what: string;
+  readonly ms: number;
 }
 
 export interface CorpusResult {
@@ -127,6 +145,8 @@ export interface Results {
   readonly skipped: readonly string[];
   readonly latency: readonly (InputResult & { readonly input: string })[];
   readonly startup: readonly StartupRow[];
+  readonly batch?: BatchResult;
+  readonly loadCosts: readonly LoadCostRow[];
   readonly corpus?: CorpusResult;
   readonly scaling: readonly InputResult[];
   readonly hostile: readonly HostileRow[];

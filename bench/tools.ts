@@ -7,7 +7,12 @@ import type { Invocation, ProcessRun } from './measure.js';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 const cache = process.env.TYCHOC_CACHE ?? join(homedir(), '.cache', 'tychoc');
-const tychocBin = join(repo, 'dist', 'src', 'cli', 'bin.js');
+/** How tychoc is started: the package's bin (the bundle's launcher), or the unbundled build. */
+export type Entry = 'launcher' | 'dist';
+const entries: Record<Entry, string> = {
+  launcher: join(repo, 'dist', 'src', 'cli', 'launcher.cjs'),
+  dist: join(repo, 'dist', 'src', 'cli', 'bin.js'),
+};
 
 /** Both tools run with nothing from the caller's environment but where to find programs. */
 export const cleanEnv = { PATH: '/usr/local/bin:/usr/bin:/bin', HOME: homedir() };
@@ -23,18 +28,30 @@ export interface Tool {
 /** Manifests came out: exit 0 and at least one object on stdout. */
 export const compiled = (run: ProcessRun): boolean => run.status === 0 && /^kind: /m.test(run.stdout);
 
-export function tychoc(node: NodeRuntime, extraEnv: Record<string, string> = {}): Tool {
+/**
+ * tychoc as a user runs it: the launcher, its code cache under `cacheHome` (a path where nothing
+ * can be written: no cache), or the unbundled build.
+ */
+export function tychoc(node: NodeRuntime, how: { entry: Entry; cacheHome: string }, extraEnv: Record<string, string> = {}): Tool {
   return {
     name: `tychoc (Node ${node.major})`,
     version: node.version,
     invocation: (file) => ({
       command: node.path,
-      args: [tychocBin, 'compile', basename(file)],
+      args: [entries[how.entry], 'compile', basename(file)],
       cwd: dirname(file),
-      env: { ...cleanEnv, ...extraEnv },
+      env: { ...cleanEnv, XDG_CACHE_HOME: how.cacheHome, ...extraEnv },
     }),
   };
 }
+
+/** `tychoc compile --each` over several projects in one process. */
+export const tychocEach = (node: NodeRuntime, how: { entry: Entry; cacheHome: string }, projects: readonly string[], out: string): Invocation => ({
+  command: node.path,
+  args: [entries[how.entry], 'compile', '--each', ...projects, '-o', out],
+  cwd: repo,
+  env: { ...cleanEnv, XDG_CACHE_HOME: how.cacheHome },
+});
 
 export function kompose(path: string): Tool {
   const version = execFileSync(path, ['version'], { encoding: 'utf8', env: cleanEnv }).trim();
@@ -53,12 +70,12 @@ export function kompose(path: string): Tool {
 /** A bare start-up: what any Node program pays before its first line runs. */
 export const bareNode = (node: NodeRuntime): Invocation => ({ command: node.path, args: ['-e', '0'], cwd: repo, env: cleanEnv });
 
-/** `tychoc --version`: start-up plus loading the CLI, without compiling. */
-export const tychocVersion = (node: NodeRuntime): Invocation => ({
+/** `tychoc --version`: start-up plus, on the unbundled build, loading the CLI. */
+export const tychocVersion = (node: NodeRuntime, how: { entry: Entry; cacheHome: string }): Invocation => ({
   command: node.path,
-  args: [tychocBin, '--version'],
+  args: [entries[how.entry], '--version'],
   cwd: repo,
-  env: cleanEnv,
+  env: { ...cleanEnv, XDG_CACHE_HOME: how.cacheHome },
 });
 
 export interface NodeRuntime {

@@ -1,13 +1,13 @@
 /**
  * YAML 1.1 and 1.2 plain scalars that read as something other than a string (booleans, nulls,
- * numbers in any base, sexagesimals, infinities, timestamps, the merge and value keys): the
+ * numbers in any base, sexagesimals, infinities, timestamps): the
  * serializer quotes these, so the chart's scalar helper must too.
  */
 const NOT_A_STRING = [
   'y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|~|null|Null|NULL',
   '[-+]?[0-9][0-9_]*', '[-+]?0b[01_]+', '[-+]?0o?[0-7_]+', '[-+]?0x[0-9a-fA-F_]+',
   '[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\\.[0-9_]*)?', '[-+]?([0-9][0-9_]*)?\\.[0-9_]*([eE][-+]?[0-9]+)?', '[-+]?[0-9][0-9_]*[eE][-+]?[0-9]+',
-  '[-+]?\\.(inf|Inf|INF)', '\\.(nan|NaN|NAN)', '[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([Tt ].*)?', '<<', '=',
+  '[-+]?\\.(inf|Inf|INF)', '\\.(nan|NaN|NAN)', '[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([Tt ].*)?',
 ].join('|');
 
 /**
@@ -22,7 +22,7 @@ export function helpersTemplate(chart: string): string {
 {{- define "${chart}.scalar" -}}
 {{- if not (kindIs "string" .) -}}
 {{- . -}}
-{{- else if and (regexMatch \`^[^-?:,\\[\\]{}#&*!|>'"%@\\x60\\s][^\\x00-\\x1f\\x7f]*$\` .) (not (regexMatch \`: | #|:$|\\s$\` .)) (not (regexMatch \`^(${NOT_A_STRING})$\` .)) -}}
+{{- else if and (regexMatch \`^([^-?:,\\[\\]{}#&*!|>'"%@\\x60\\s]|[-?:][^\\s])[^\\x00-\\x08\\x0a-\\x1f\\x7f]*$\` .) (not (regexMatch \`: | #|:$|\\s$\` .)) (not (regexMatch \`^(${NOT_A_STRING})$\` .)) -}}
 {{- . -}}
 {{- else -}}
 {{- quote . -}}

@@ -1,8 +1,8 @@
-import { mkdtempSync, readdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, relative } from 'node:path';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { parse, YAMLMap, YAMLSeq } from 'yaml';
 import type { Diagnostic } from '../src/diagnostics.js';
 import { loadProject } from '../src/frontend/load.js';
@@ -28,6 +28,19 @@ const policySections = (JSON.parse(readFileSync(join(schemasDir, 'policy.schema.
 function problems(file: string, value: unknown): string[] {
   const validate = validator(file);
   return validate(value) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message}`);
+}
+
+const made: string[] = [];
+afterAll(() => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A directory of its own holding one file, removed after the suite. */
+function dirWith(name: string, text: string): string {
+  const dir = realpathSync(mkdtempSync(join(tmpdir(), 'tychoc-editor-schemas-')));
+  made.push(dir);
+  writeFileSync(join(dir, name), text);
+  return dir;
 }
 
 /** Compose's merge tags, read as what they tag. */
@@ -136,8 +149,7 @@ describe('the schemas published for editors', () => {
 
 /** The error diagnostics of normalizing a compose file whose service `a` has this x-tycho block. */
 function loaderErrors(xTycho: string): string[] {
-  const dir = realpathSync(mkdtempSync(join(tmpdir(), 'tychoc-x-tycho-')));
-  writeFileSync(join(dir, 'compose.yaml'), `services:\n  a:\n    image: x\n    x-tycho:\n${xTycho.replace(/^/gm, '      ')}\n`);
+  const dir = dirWith('compose.yaml', `services:\n  a:\n    image: x\n    x-tycho:\n${xTycho.replace(/^/gm, '      ')}\n`);
   const diagnostics: Diagnostic[] = [];
   const project = loadProject({ files: ['compose.yaml'], cwd: dir, env: { PORT: '8080', EXPOSE: 'NodePort' }, projectName: 'demo' }, diagnostics);
   normalizeProject(project!, {}, diagnostics);
@@ -150,8 +162,7 @@ function schemaAccepts(file: string, xTycho: string): boolean {
 
 /** Every diagnostic of normalizing such a file, warnings included, as `CODE message`. */
 function loaderDiagnostics(xTycho: string): string[] {
-  const dir = realpathSync(mkdtempSync(join(tmpdir(), 'tychoc-x-tycho-')));
-  writeFileSync(join(dir, 'compose.yaml'), `services:\n  a:\n    image: x\n    volumes: [data:/data]\n    x-tycho:\n${xTycho.replace(/^/gm, '      ')}\nvolumes: {data: {}}\n`);
+  const dir = dirWith('compose.yaml', `services:\n  a:\n    image: x\n    volumes: [data:/data]\n    x-tycho:\n${xTycho.replace(/^/gm, '      ')}\nvolumes: {data: {}}\n`);
   const diagnostics: Diagnostic[] = [];
   normalizeProject(loadProject({ files: ['compose.yaml'], cwd: dir, env: {}, projectName: 'demo' }, diagnostics)!, {}, diagnostics);
   return diagnostics.map((d) => `${d.code} ${d.message}`);
@@ -229,8 +240,7 @@ describe('policy.schema.json is what the policy loader validates with', () => {
     ['proxy: {output: httproute, gateway: infra/public}', true],
     ['proxy: {output: traefik}', false],
   ] as [string, boolean][])('%s', (text, valid) => {
-    const dir = realpathSync(mkdtempSync(join(tmpdir(), 'tychoc-policy-')));
-    writeFileSync(join(dir, 'tycho.policy.yaml'), `${text}\n`);
+    const dir = dirWith('tycho.policy.yaml', `${text}\n`);
     const diagnostics: Diagnostic[] = [];
     loadPolicy(undefined, dir, diagnostics);
     expect(diagnostics.length === 0, 'the loader accepts it').toBe(valid);

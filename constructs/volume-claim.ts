@@ -9,6 +9,8 @@ export interface VolumeClaimProps {
   readonly accessMode?: 'ReadWriteOnce' | 'ReadWriteMany' | 'ReadOnlyMany' | 'ReadWriteOncePod';
   /** Default: the cluster's default storage class. */
   readonly storageClass?: string;
+  /** Labels the bound volume must carry; none by default (any volume, or a new one, will do). */
+  readonly selector?: Readonly<Record<string, string>>;
 }
 
 /** A PersistentVolumeClaim for a compose named volume. */
@@ -21,6 +23,7 @@ export class VolumeClaim extends Construct {
         accessModes: [props.accessMode ?? 'ReadWriteOnce'],
         resources: { requests: { storage: k8s.Quantity.fromString(props.size ?? '1Gi') } },
         ...(props.storageClass ? { storageClassName: props.storageClass } : {}),
+        ...(props.selector ? { selector: { matchLabels: { ...props.selector } } } : {}),
       },
     });
   }

@@ -44,6 +44,8 @@ export function emitManifests(system: System, opts: EmitOptions, diagnostics: Di
       size: v.claim.size,
       accessMode: v.claim.accessMode,
       ...(v.claim.storageClass ? { storageClass: v.claim.storageClass } : {}),
+      // Kompose's selector label, so volumes labelled for Kompose are bound the same.
+      ...(v.claim.selector ? { selector: { 'io.kompose.service': v.claim.selector } } : {}),
     }), v.pos);
   }
   for (const set of system.projectFiles ?? []) {
@@ -72,7 +74,7 @@ export function emitManifests(system: System, opts: EmitOptions, diagnostics: Di
 
 function isMounted(system: System, volume: string): boolean {
   return system.services.some((s) =>
-    s.container.mounts.some((m) => (m.type === 'volume' && m.volume === volume) || (m.type === 'bind' && m.placement?.type === 'claim' && m.placement.claim === volume)),
+    s.container.mounts.some((m) => (m.type === 'volume' && m.volume === volume && !m.ephemeral) || (m.type === 'bind' && m.placement?.type === 'claim' && m.placement.claim === volume)),
   );
 }
 

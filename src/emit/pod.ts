@@ -222,6 +222,7 @@ function podVolume(system: System, m: Mount, index: number): K8s.Volume {
   switch (m.type) {
     case 'volume': {
       if (!m.volume) return { name: `anon-${index}`, emptyDir: {} };
+      if (m.ephemeral) return { name: dnsLabel(`vol-${m.volume}`), emptyDir: {} };
       const def = system.volumes.find((v) => v.name === m.volume);
       const claimName = def?.external ? (def.externalName ?? def.name) : joinedLabel(system.name, m.volume);
       // Read-only is per mount; the claim is shared by every mount of it.

@@ -4,6 +4,7 @@ import { dataKey, joinedLabel } from '../emit/names.js';
 import { Codes } from '../frontend/codes.js';
 import { isVariablesFile } from '../frontend/normalize/project-files.js';
 import type { BindMount, BindSource, Mount, ProjectFile, ProjectFileSet, Service, Volume } from '../model/system.js';
+import type { Policy } from '../model/policy.js';
 import type { Pass, PassContext } from './pass.js';
 import { sharedMode, storageClass } from './volumes.js';
 
@@ -48,7 +49,7 @@ const DOCKER_SOCKETS = new Set(['/var/run/docker.sock', '/run/docker.sock']);
  */
 function placeBind(m: Mount, svc: Service, ctx: PassContext, sets: FileSets, projectName: string): Mount[] {
   if (m.type !== 'bind') return [m];
-  const mode = ctx.policy.volumes.binds;
+  const mode = bindMode(svc, ctx);
   const what = `bind mount ${m.source}:${m.target} of service \`${svc.name}\``;
   if (mode === 'reject') {
     ctx.error(Codes.policyViolation, `${what} is not allowed (policy volumes.binds: reject); use a named volume`, m.pos);
@@ -83,6 +84,18 @@ function placeBind(m: Mount, svc: Service, ctx: PassContext, sets: FileSets, pro
   const why = outside ? 'is outside the project, so it' : content?.type === 'too-large' ? 'holds more than a ConfigMap can (1 MiB), so it' : '';
   ctx.warn(Codes.droppedKey, `${what} ${why ? `${why} ` : ''}becomes ${subPath ? `sub-path \`${subPath}\` of` : 'the root of'} claim \`${BINDS_VOLUME}\`; copy the files there before the pods start`, m.pos);
   return [placed(m, { type: 'claim', claim: BINDS_VOLUME, subPath })];
+}
+
+const LABEL_MODES = { persistentVolumeClaim: 'claim', emptyDir: 'emptyDir', hostPath: 'hostPath', configMap: 'files' } as const;
+
+/**
+ * The policy's place for bind mounts, or the one `kompose.volume.type` asks for; a policy that
+ * rejects bind mounts still does, and hostPath stays confined to the allowed host roots.
+ */
+function bindMode(svc: Service, ctx: PassContext): Policy['volumes']['binds'] {
+  const policy = ctx.policy.volumes.binds;
+  const type = svc.settings.volumeType?.value;
+  return policy === 'reject' || type === undefined ? policy : LABEL_MODES[type];
 }
 
 /** What a shipped directory leaves out, and why. */

@@ -82,4 +82,15 @@ describe('binds pass', () => {
     const outside = runPass(bindsPass(), systemFrom('services:\n  a:\n    image: x\n    volumes: ["/var/lib:/l"]\n'), policy);
     expect(outside.messages[0]).toMatch(/^error TYC0701 .* is outside the allowed host roots \(\/var\/log\)/);
   });
+
+  it('places bind mounts as kompose.volume.type asks, within what the policy allows', () => {
+    const labelled = (type: string) => `services:\n  a:\n    image: x\n    volumes: ["./site:/srv:ro"]\n    labels:\n      kompose.volume.type: ${type}\n`;
+    const files = { 'site/index.html': '<p>hi</p>\n' };
+    expect(placements(runPass(bindsPass(), systemFrom(labelled('emptyDir'), files)).system)).toEqual([{ type: 'emptyDir' }]);
+    expect(placements(runPass(bindsPass(), systemFrom(labelled('persistentVolumeClaim'), files)).system)).toEqual([{ type: 'claim', claim: BINDS_VOLUME, subPath: 'site' }]);
+    expect(runPass(bindsPass(), systemFrom(labelled('hostPath'), files)).messages).toEqual(['error TYC0701 bind mount ./site:/srv of service `a`: hostPath needs an absolute host path, not ./site']);
+    expect(runPass(bindsPass(), systemFrom(labelled('emptyDir'), files), { volumes: { binds: 'reject' } }).messages).toEqual([
+      'error TYC0701 bind mount ./site:/srv of service `a` is not allowed (policy volumes.binds: reject); use a named volume',
+    ]);
+  });
 });

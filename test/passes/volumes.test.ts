@@ -31,4 +31,28 @@ describe('volumes pass', () => {
     expect(rwx.messages).toEqual([]);
     expect(rwx.system.volumes[0]!.claim?.accessMode).toBe('ReadWriteMany');
   });
+
+  it('sizes, classes and selects a claim by the volume\'s own Kompose labels before its services\'', () => {
+    const { system, messages } = runPass(volumesPass(), systemFrom(
+      'services:\n  a:\n    image: x\n    volumes: [data:/d]\n    labels:\n      kompose.volume.size: 3Gi\nvolumes:\n  data:\n    labels:\n      kompose.volume.size: 5Gi\n      kompose.volume.selector: fast-disk\n      kompose.volume.storage-class-name: ssd\n',
+    ));
+    expect(messages).toEqual([]);
+    expect(system.volumes[0]!.claim).toEqual({ size: '5Gi', accessMode: 'ReadWriteOnce', storageClass: 'ssd', selector: 'fast-disk' });
+  });
+
+  it('mounts the sub-path Kompose asks for, and scratch space for kompose.volume.type: emptyDir', () => {
+    const { system, messages } = runPass(volumesPass(), systemFrom(withVolume(
+      '  a:\n    image: x\n    volumes: [data:/d, /anon]\n    labels:\n      kompose.volume.subpath: pg\n  b:\n    image: x\n    volumes: [data:/d]\n    labels:\n      kompose.volume.type: emptyDir\n  c:\n    image: x\n    volumes: [data:/d]\n    labels:\n      kompose.volume.type: hostPath\n',
+    )));
+    expect(system.services.map((s) => s.container.mounts.map((m) => (m.type === 'volume' ? [m.subPath, m.ephemeral] : [])))).toEqual([
+      [['pg', undefined], ['pg', undefined]],
+      [[undefined, true]],
+      [[undefined, undefined]],
+    ]);
+    // b's scratch space does not share the claim: a and c do.
+    expect(messages).toEqual([
+      'warning TYC0705 volume `data` of service `c` has no host path, so `kompose.volume.type: hostPath` leaves it a claim',
+      'warning TYC0703 volume `data` is mounted by `a`, `c` with more than one pod; ReadWriteOnce lets only one node mount it (set volumes.shared: rwx in the policy for ReadWriteMany)',
+    ]);
+  });
 });

@@ -25,7 +25,7 @@ export function normalizeProject(project: LoadedProject, opts: ServiceOptions, d
   const system: System = {
     name: project.name,
     services: serviceNames(trees, services),
-    volumes: normalizeVolumes(project.root),
+    volumes: normalizeVolumes(project.root, ctx),
     configs: normalizeFileObjects(project.root, 'configs', lookup, ctx),
     secrets: normalizeFileObjects(project.root, 'secrets', lookup, ctx),
     networks: normalizeNetworks(project.root),

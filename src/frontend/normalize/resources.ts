@@ -1,23 +1,51 @@
 import { basename } from 'node:path';
 import { DATA_MAX_BYTES } from '../../emit/api-rules.js';
 import { dataKey } from '../../emit/names.js';
-import type { FileObject, KeyValue, Network, Volume } from '../../model/system.js';
+import type { FileObject, KeyValue, Network, Setting, Volume, VolumeSettings } from '../../model/system.js';
 import { Codes } from '../codes.js';
 import type { Lookup } from '../interpolate.js';
 import { asMap } from '../merge.js';
 import { readBytes } from '../read.js';
 import { child, type PMap, type PNode } from '../tree.js';
-import { entries, flag, report, text, type NormalizeContext } from './reader.js';
+import { entries, flag, report, text, warn, type NormalizeContext } from './reader.js';
+import { labelNode, labelValueSetting, objectNameSetting, quantitySetting, type ValueReader } from './setting-values.js';
 
-/** Top-level `volumes`: each one a claim unless it is `external`. */
-export function normalizeVolumes(root: PMap): Volume[] {
-  return entries(child(root, 'volumes')).map(([name, def, pos]) => ({
-    name,
-    external: flag(child(def, 'external')),
-    externalName: text(child(def, 'name')),
-    labels: labels(child(def, 'labels')),
-    pos,
-  }));
+/** Top-level `volumes`: each one a claim unless it is `external`; Kompose's labels on it size and select its claim. */
+export function normalizeVolumes(root: PMap, ctx: NormalizeContext): Volume[] {
+  return entries(child(root, 'volumes')).map(([name, def, pos]) => {
+    const all = labels(child(def, 'labels'));
+    const settings = volumeSettings(name, all, ctx);
+    return {
+      name,
+      external: flag(child(def, 'external')),
+      externalName: text(child(def, 'name')),
+      labels: all.filter((l) => !l.key.startsWith('kompose.')),
+      ...(Object.keys(settings).length > 0 ? { settings } : {}),
+      pos,
+    };
+  });
+}
+
+/** The Kompose labels Kompose reads on a top-level volume (size, selector), and the storage class beside them. */
+const VOLUME_LABELS: Readonly<Record<string, [keyof VolumeSettings, ValueReader<string>]>> = {
+  'kompose.volume.size': ['size', quantitySetting],
+  'kompose.volume.storage-class-name': ['storageClass', objectNameSetting('StorageClass')],
+  'kompose.volume.selector': ['selector', labelValueSetting],
+};
+
+function volumeSettings(name: string, all: readonly KeyValue[], ctx: NormalizeContext): VolumeSettings {
+  const out: Record<string, Setting<string>> = {};
+  for (const label of all) {
+    if (!label.key.startsWith('kompose.')) continue;
+    const known = VOLUME_LABELS[label.key];
+    if (!known) {
+      warn(ctx, Codes.droppedKey, `label \`${label.key}\` of volume \`${name}\` is a Kompose option tychoc does not honour on volumes; it is dropped`, label.pos);
+      continue;
+    }
+    const setting = known[1](labelNode(label), label.key, ctx);
+    if (setting) out[known[0]] = setting;
+  }
+  return out;
 }
 
 /** Top-level `networks`, plus the `default` network compose always has. */

@@ -1,5 +1,5 @@
 import type { Setting } from '../../model/system.js';
-import { isLocalPath, isQuantity, isSubdomain } from '../../emit/api-rules.js';
+import { isLabelValue, isLocalPath, isQuantity, isSubdomain } from '../../emit/api-rules.js';
 import { Codes } from '../codes.js';
 import type { PNode } from '../tree.js';
 import { report, text, type NormalizeContext } from './reader.js';
@@ -71,6 +71,16 @@ export function quantitySetting(node: PNode | undefined, what: string, ctx: Norm
   const setting = textSetting(node);
   if (setting && !isQuantity(setting.value)) {
     report(ctx, Codes.invalidValue, `\`${what}\` must be a Kubernetes quantity such as 5Gi or 500Mi, not ${JSON.stringify(setting.value)}`, node!);
+    return undefined;
+  }
+  return setting;
+}
+
+/** A label value: the selector of a claim's volume. */
+export function labelValueSetting(node: PNode | undefined, what: string, ctx: NormalizeContext): Setting<string> | undefined {
+  const setting = textSetting(node);
+  if (setting && !isLabelValue(setting.value)) {
+    report(ctx, Codes.invalidValue, `\`${what}\` must be a label value (letters, digits, '-', '_' and '.', at most 63), not ${JSON.stringify(setting.value)}`, node!);
     return undefined;
   }
   return setting;

@@ -106,4 +106,19 @@ describe('Kompose labels', () => {
       '5:7 error TYC0304 `kompose.service.expose.ingress-class-name` of service `a` needs `kompose.service.expose`, the Ingress it applies to',
     ]);
   });
+
+  it('reads volume labels on services and on top-level volumes, each bad value at its label', () => {
+    const { system, messages } = normalized(
+      'services:\n  a:\n    image: x\n    labels:\n      kompose.volume.type: tmpfs\n      kompose.volume.subpath: /data\n      kompose.volume.size: lots\nvolumes:\n  data:\n    labels:\n      kompose.volume.selector: "no such"\n      kompose.volume.type: emptyDir\n      team: db\n',
+    );
+    expect(system.services[0]!.settings).toEqual({});
+    expect(system.volumes[0]!.labels.map((l) => l.key)).toEqual(['team']);
+    expect(messages).toEqual([
+      '7:7 error TYC0303 `kompose.volume.size` must be a Kubernetes quantity such as 5Gi or 500Mi, not "lots"',
+      '5:7 error TYC0303 `kompose.volume.type` must be one of persistentVolumeClaim, emptyDir, hostPath, configMap, not "tmpfs"',
+      '6:7 error TYC0303 `kompose.volume.subpath` must be a relative path inside the volume, without `..`, not "/data"',
+      "11:7 error TYC0303 `kompose.volume.selector` must be a label value (letters, digits, '-', '_' and '.', at most 63), not \"no such\"",
+      '12:7 warning TYC0502 label `kompose.volume.type` of volume `data` is a Kompose option tychoc does not honour on volumes; it is dropped',
+    ]);
+  });
 });

@@ -17,6 +17,21 @@ describe('probes pass', () => {
     expect(system.services[0]!.container.probes).toEqual({ liveness: check, readiness: check });
   });
 
+  it('gives readiness its own check, timings and delay from Kompose labels, and liveness the labels\' HTTP or TCP check', () => {
+    const { system } = runPass(probesPass(), systemFrom(
+      'services:\n  a:\n    image: x\n    healthcheck:\n      interval: 10s\n      timeout: 1s\n      retries: 5\n    labels:\n      kompose.service.healthcheck.liveness.tcp_port: 8080\n      kompose.service.healthcheck.readiness.tcp_port: 9090\n      kompose.service.healthcheck.readiness.interval: 20s\n      kompose.service.healthcheck.readiness.start_period: 30s\n' +
+        '  b:\n    image: x\n    healthcheck:\n      test: ["CMD", "true"]\n    labels:\n      kompose.service.healthcheck.readiness.disable: "true"\n' +
+        '  c:\n    image: x\n    labels:\n      kompose.service.healthcheck.readiness.http_get_port: 8081\n',
+    ));
+    const timing = { periodSeconds: 10, timeoutSeconds: 1, failureThreshold: 5 };
+    const docker = { periodSeconds: 30, timeoutSeconds: 30, failureThreshold: 3 };
+    expect(system.services.map((s) => s.container.probes)).toEqual([
+      { liveness: { action: { type: 'tcp', port: 8080 }, timing }, readiness: { action: { type: 'tcp', port: 9090 }, timing: { ...timing, periodSeconds: 20, initialDelaySeconds: 30 } } },
+      { liveness: { action: { type: 'exec', command: ['true'] }, timing: docker } },
+      { readiness: { action: { type: 'http', path: '/', port: 8081 }, timing: docker } },
+    ]);
+  });
+
   it('adds no probe without a healthcheck or when it is disabled', () => {
     const { system } = runPass(probesPass(), systemFrom('services:\n  a:\n    image: x\n  b:\n    image: x\n    healthcheck:\n      test: ["NONE"]\n'));
     expect(system.services.map((s) => s.container.probes)).toEqual([undefined, undefined]);

@@ -121,4 +121,62 @@ describe('Kompose labels', () => {
       '12:7 warning TYC0502 label `kompose.volume.type` of volume `data` is a Kompose option tychoc does not honour on volumes; it is dropped',
     ]);
   });
+
+  it('reads liveness and readiness checks, a readiness test as a healthcheck test is read', () => {
+    const { settings, messages } = labelled({
+      'kompose.service.healthcheck.liveness.http_get_path': '/health',
+      'kompose.service.healthcheck.liveness.http_get_port': '8080',
+      'kompose.service.healthcheck.readiness.test': '["CMD", "curl", "-f", "http://localhost:8081/ready"]',
+      'kompose.service.healthcheck.readiness.interval': '10s',
+      'kompose.service.healthcheck.readiness.timeout': '1s',
+      'kompose.service.healthcheck.readiness.retries': '5',
+      'kompose.service.healthcheck.readiness.start_period': '1m',
+    });
+    expect(messages).toEqual([]);
+    expect(values(settings)).toEqual({
+      checks: {
+        liveness: { type: 'http', path: '/health', port: 8080 },
+        readiness: { disabled: false, action: { type: 'exec', command: ['curl', '-f', 'http://localhost:8081/ready'] }, intervalSeconds: 10, timeoutSeconds: 1, retries: 5, startPeriodSeconds: 60 },
+      },
+    });
+    expect(values(labelled({ 'kompose.service.healthcheck.readiness.test': 'echo "live ness"', 'kompose.service.healthcheck.liveness.tcp_port': '3306' }).settings)).toEqual({
+      checks: { liveness: { type: 'tcp', port: 3306 }, readiness: { disabled: false, action: { type: 'exec', command: ['echo', 'live ness'] } } },
+    });
+    expect(values(labelled({ 'kompose.service.healthcheck.readiness.disable': 'true' }).settings)).toEqual({ checks: { readiness: { disabled: true } } });
+  });
+
+  it('reports bad check values at their labels', () => {
+    const { messages } = labelled({
+      'kompose.service.healthcheck.liveness.http_get_path': '/health',
+      'kompose.service.healthcheck.readiness.tcp_port': 'mysql',
+      'kompose.service.healthcheck.readiness.interval': 'often',
+      'kompose.service.healthcheck.readiness.retries': '0',
+      'kompose.service.healthcheck.readiness.disable': 'maybe',
+    });
+    expect(messages).toEqual([
+      '5:7 error TYC0304 `kompose.service.healthcheck.liveness.http_get_path` needs `kompose.service.healthcheck.liveness.http_get_port`, the port to ask',
+      '6:7 error TYC0303 `kompose.service.healthcheck.readiness.tcp_port` must be a port from 1 to 65535, not "mysql"',
+      '9:7 error TYC0303 `kompose.service.healthcheck.readiness.disable` must be true or false, not "maybe"',
+      '7:7 error TYC0505 `kompose.service.healthcheck.readiness.interval` must be a duration such as 10s or 1m30s, not "often"',
+      '8:7 error TYC0303 `kompose.service.healthcheck.readiness.retries` must be a whole number from 1 to 2147483647, not "0"',
+    ]);
+  });
+
+  it('reads an init container: a JSON command, Kompose\'s comma list, or a command line', () => {
+    const init = (command: string) => values(labelled({ 'kompose.init.containers.name': 'wait-db', 'kompose.init.containers.image': 'busybox:1.36', 'kompose.init.containers.command': command }).settings);
+    const expected = { name: 'wait-db', image: 'busybox:1.36', command: ['sh', '-c', 'until nc -z db 5432; do sleep 1; done'] };
+    expect(init('["sh", "-c", "until nc -z db 5432; do sleep 1; done"]')).toEqual({ initContainer: expected });
+    expect(init("sh -c 'until nc -z db 5432; do sleep 1; done'")).toEqual({ initContainer: expected });
+    expect(init('[printenv, HOME]')).toEqual({ initContainer: { ...expected, command: ['printenv', 'HOME'] } });
+    expect(values(labelled({ 'kompose.init.containers.image': 'busybox' }).settings)).toEqual({ initContainer: { name: 'init-service', image: 'busybox' } });
+  });
+
+  it('adds no init container without an image, and refuses a name Kubernetes cannot hold', () => {
+    expect(labelled({ 'kompose.init.containers.command': 'true' }).messages).toEqual([
+      '5:7 warning TYC0705 `kompose.init.containers.command` of service `a` has no effect without `kompose.init.containers.image`; no init container is added',
+    ]);
+    expect(labelled({ 'kompose.init.containers.name': 'Init_DB', 'kompose.init.containers.image': 'busybox' }).messages).toEqual([
+      "5:7 error TYC0303 `kompose.init.containers.name` must be a container name (lower-case letters, digits and '-', at most 63), not \"Init_DB\"",
+    ]);
+  });
 });

@@ -9,7 +9,7 @@ export type FlagValue = string | number | boolean | readonly string[];
 export type CompileArgs = { readonly files: string[]; readonly flags: CompileFlags } | { readonly error: string };
 
 /** The name that stands for compile's positional compose files. */
-export const FILES = 'files';
+const FILES = 'files';
 
 // Hidden options (aliases) are no names of their own.
 const longName = (o: Option) => (o.hidden ? undefined : o.long?.replace(/^--/, ''));

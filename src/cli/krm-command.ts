@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import type { Diagnostic } from '../diagnostics.js';
-import { compileArgNames, compileArgs, FILES, type FlagValue } from './compile-args.js';
+import { compileArgNames, compileArgs, type FlagValue } from './compile-args.js';
 import { compileFlagOptions } from './compile-command.js';
 import { ExitCode, type Io } from './io.js';
 import { projectCompileOptions } from './project-options.js';
@@ -64,9 +64,8 @@ async function runKrm(io: Io, input: string): Promise<ExitCode> {
   if (bad) return fail(`functionConfig spec.${specKey(bad[0])} is a string, number, boolean or list of strings`);
   const args = await compileArgs(values as [string, FlagValue][], EXCLUDED, (name) => `functionConfig spec.${specKey(name)}`, specKey);
   if ('error' in args) return fail(args.error);
-  const files = [...args.files, ...(args.flags.file ?? [])];
   // Standard input is the ResourceList, read already.
-  if (files.includes('-')) return fail(`functionConfig spec.${FILES} names standard input, which is the ResourceList`);
+  if ([...args.files, ...(args.flags.file ?? [])].includes('-')) return fail('functionConfig spec names standard input (-) as a compose file; it is the ResourceList');
 
   const { compile } = await import('../compile.js');
   const result = compile(projectCompileOptions(io, args.files, args.flags, compileFlagOptions(args.flags)));

@@ -85,7 +85,7 @@ describe('tychoc krm', () => {
     const refused = krm(dir, { kind: 'ResourceList', items: [], functionConfig: { ...functionConfig, spec: { ...spec, serviceType: 'Nodeport' } } });
     expect(refused.stderr).toBe("tychoc krm: functionConfig spec.serviceType argument 'Nodeport' is invalid. Allowed choices are ClusterIP, NodePort, LoadBalancer, Headless.\n");
     const stdin = krm(dir, { kind: 'ResourceList', items: [], functionConfig: { ...functionConfig, spec: { files: ['-'] } } });
-    expect(stdin.stderr).toBe('tychoc krm: functionConfig spec.files names standard input, which is the ResourceList\n');
+    expect(stdin.stderr).toBe('tychoc krm: functionConfig spec names standard input (-) as a compose file; it is the ResourceList\n');
   });
 
   it('refuses standard input that is not a ResourceList', () => {

@@ -3,6 +3,6 @@
 # the cache outside the repository; a cached binary is reused at once). One line per tool.
 set -euo pipefail
 cd "$(dirname "$0")"
-for tool in kompose helm; do
+for tool in kompose helm kustomize; do
   echo "$tool: $(bash "./$tool.sh")"
 done

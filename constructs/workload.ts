@@ -2,11 +2,14 @@ import { Construct, type K8s, k8s } from './cdk8s.js';
 
 /** The controller a compose service runs under. */
 export type WorkloadKind =
-  | { readonly type: 'Deployment'; readonly replicas: number; readonly recreate: boolean }
+  /** `replicas` undefined: an autoscaler owns the count, so applying the manifest again does not reset it. */
+  | { readonly type: 'Deployment'; readonly replicas?: number; readonly recreate: boolean }
   /** `parallel`: pods start and stop together rather than one after the other (default: in order). */
-  | { readonly type: 'StatefulSet'; readonly replicas: number; readonly serviceName: string; readonly parallel?: boolean }
+  | { readonly type: 'StatefulSet'; readonly replicas?: number; readonly serviceName: string; readonly parallel?: boolean }
   | { readonly type: 'DaemonSet' }
-  | { readonly type: 'Job'; readonly backoffLimit: number };
+  | { readonly type: 'Job'; readonly backoffLimit: number }
+  /** A Job started on `schedule`; `concurrencyPolicy` absent: Kubernetes' default, Allow. */
+  | { readonly type: 'CronJob'; readonly schedule: string; readonly concurrencyPolicy?: 'Allow' | 'Forbid' | 'Replace'; readonly backoffLimit: number };
 
 export interface WorkloadProps {
   /** Object name; also the name other objects use to find it. */
@@ -56,6 +59,17 @@ export class Workload extends Construct {
         break;
       case 'Job':
         new k8s.KubeJob(this, 'Resource', { metadata, spec: { backoffLimit: kind.backoffLimit, template } });
+        break;
+      case 'CronJob':
+        // The Job template carries the labels too, so that the Jobs a schedule starts belong to the system.
+        new k8s.KubeCronJob(this, 'Resource', {
+          metadata,
+          spec: {
+            schedule: kind.schedule,
+            ...(kind.concurrencyPolicy ? { concurrencyPolicy: kind.concurrencyPolicy } : {}),
+            jobTemplate: { metadata: { labels: { ...props.labels } }, spec: { backoffLimit: kind.backoffLimit, template } },
+          },
+        });
         break;
     }
   }

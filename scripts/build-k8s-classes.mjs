@@ -10,8 +10,10 @@ import ts from 'typescript';
 const CLASSES = [
   'IntOrString',
   'KubeConfigMap',
+  'KubeCronJob',
   'KubeDaemonSet',
   'KubeDeployment',
+  'KubeHorizontalPodAutoscalerV2',
   'KubeIngress',
   'KubeJob',
   'KubeNetworkPolicy',

@@ -25,6 +25,7 @@ const KINDS: Record<string, string[]> = {
   'api/v1': ['ConfigMap', 'Secret', 'Service', 'PersistentVolumeClaim', 'ServiceAccount', 'Namespace'],
   'apis/apps/v1': ['Deployment', 'StatefulSet', 'DaemonSet'],
   'apis/batch/v1': ['Job', 'CronJob'],
+  'apis/autoscaling/v2': ['HorizontalPodAutoscaler'],
   'apis/networking.k8s.io/v1': ['NetworkPolicy', 'Ingress'],
   'apis/gateway.networking.k8s.io/v1': ['HTTPRoute'],
 };

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { escapeKey, escapeKeys } from '../object-keys.js';
+import { Autoscaler } from '../../constructs/autoscaler.js';
 import { App, Chart } from '../../constructs/cdk8s.js';
 import { FileSet } from '../../constructs/file-set.js';
 import { NetworkService } from '../../constructs/network-service.js';
@@ -94,7 +95,12 @@ function addService(chart: Chart, system: System, svc: Service, isolation: Isola
     // kubectl exec and logs go to the service's container, not to an init container beside it.
     ...(spec.initContainers?.length ? { 'kubectl.kubernetes.io/default-container': spec.containers[0]!.name } : {}),
   };
-  traced(new Workload(chart, `workload-${svc.name}`, escapeKeys({ name, kind: workloadKind(svc), labels, selector, annotations, podAnnotations, podLabels: networkLabels(isolation), podSpec: spec })), svc.pos);
+  const kind = workloadKind(svc);
+  traced(new Workload(chart, `workload-${svc.name}`, escapeKeys({ name, kind, labels, selector, annotations, podAnnotations, podLabels: networkLabels(isolation), podSpec: spec })), svc.pos);
+  if (svc.autoscaler && (kind.type === 'Deployment' || kind.type === 'StatefulSet')) {
+    const { minReplicas, maxReplicas, cpuUtilization, memoryUtilization } = svc.autoscaler;
+    traced(new Autoscaler(chart, `autoscaler-${svc.name}`, { name, labels, target: { kind: kind.type, name }, minReplicas, maxReplicas, cpuUtilization, memoryUtilization }), svc.settings.autoscale?.pos ?? svc.pos);
+  }
   // Compose resolves every service by name on any port: a Service with the declared ports, or a
   // headless one without ports (the name resolves to the pods) where none are declared.
   const type = svc.ports.length === 0 ? 'Headless' : (svc.exposure ?? 'ClusterIP');
@@ -154,10 +160,16 @@ function nodePort(type: string, published: string | undefined): { nodePort?: num
 function workloadKind(svc: Service): WorkloadKind {
   const w = svc.workload;
   if (w.type === 'global') return { type: 'DaemonSet' };
-  // Docker retries `on-failure` without limit unless told; Kubernetes needs a number.
-  if (w.type === 'job') return { type: 'Job', backoffLimit: w.restart === 'never' ? 0 : (w.maxRetries ?? 6) };
+  if (w.type === 'job') {
+    // Docker retries `on-failure` without limit unless told; Kubernetes needs a number.
+    const backoffLimit = w.schedule?.backoffLimit ?? (w.restart === 'never' ? 0 : (w.maxRetries ?? 6));
+    if (!w.schedule) return { type: 'Job', backoffLimit };
+    return { type: 'CronJob', schedule: w.schedule.cron, ...(w.schedule.concurrencyPolicy ? { concurrencyPolicy: w.schedule.concurrencyPolicy } : {}), backoffLimit };
+  }
   if (svc.sharding) return { type: 'StatefulSet', replicas: w.replicas, serviceName: shardsServiceName(svc), parallel: true };
-  if (w.stateful) return { type: 'StatefulSet', replicas: w.replicas, serviceName: dnsLabel(svc.name, true) };
+  // An autoscaler owns the count: a replica count in the manifest would reset it on every apply.
+  const replicas = svc.autoscaler ? {} : { replicas: w.replicas };
+  if (w.stateful) return { type: 'StatefulSet', ...replicas, serviceName: dnsLabel(svc.name, true) };
   const claims = svc.container.mounts.some((m) => (m.type === 'volume' && m.volume !== undefined) || (m.type === 'bind' && m.placement?.type === 'claim'));
   return { type: 'Deployment', ...replicas, recreate: claims };
 }

@@ -32,9 +32,9 @@ interface Owned {
  * the compose file set and no modify touched keeps its owner.
  */
 export async function applyModifications(client: KubeClient, type: ResourceType, obj: KubeObject, changes: Modifications): Promise<void> {
-  const owned = modifiedFields(obj);
+  const owned = modifiedFields(type.kind, obj);
   const quantities = { ...(changes.cpu ? { cpu: changes.cpu } : {}), ...(changes.memory ? { memory: changes.memory } : {}) };
-  for (const name of containerNames(obj)) owned.resources.set(name, { ...owned.resources.get(name), ...quantities });
+  for (const name of containerNames(type.kind, obj)) owned.resources.set(name, { ...owned.resources.get(name), ...quantities });
   await apply(client, type, obj, {
     labels: { ...owned.labels, ...changes.labels },
     podLabels: { ...owned.podLabels, ...changes.labels },
@@ -48,9 +48,9 @@ export async function applyModifications(client: KubeClient, type: ResourceType,
  * disagree once the compose file's value is back. Its labels stay.
  */
 export async function yieldModifications(client: KubeClient, type: ResourceType, live: KubeObject, manifest: KubeObject): Promise<void> {
-  const owned = modifiedFields(live);
+  const owned = modifiedFields(type.kind, live);
   if (owned.resources.size === 0) return;
-  const wanted = (manifest['spec']?.template?.spec?.containers ?? []) as { name: string; resources?: { requests?: Quantities; limits?: Quantities } }[];
+  const wanted = (podTemplate(type.kind, manifest)?.spec?.containers ?? []) as { name: string; resources?: { requests?: Quantities; limits?: Quantities } }[];
   let changed = false;
   for (const [name, quantities] of owned.resources) {
     const set = wanted.find((c) => c.name === name)?.resources;
@@ -62,7 +62,7 @@ export async function yieldModifications(client: KubeClient, type: ResourceType,
 }
 
 async function apply(client: KubeClient, type: ResourceType, obj: KubeObject, owned: Owned): Promise<void> {
-  const containers = containerNames(obj).map((name) => {
+  const containers = containerNames(type.kind, obj).map((name) => {
     const q = owned.resources.get(name) ?? {};
     return { name, ...(Object.keys(q).length > 0 ? { resources: { requests: q, limits: q } } : {}) };
   });
@@ -71,7 +71,7 @@ async function apply(client: KubeClient, type: ResourceType, obj: KubeObject, ow
     apiVersion: type.group ? `${type.group}/${type.version}` : type.version,
     kind: type.kind,
     metadata: { name: obj.metadata.name, namespace: obj.metadata.namespace, ...nonEmpty(owned.labels) },
-    spec: { template: { ...(Object.keys(owned.podLabels).length > 0 ? { metadata: nonEmpty(owned.podLabels) } : {}), spec: { containers } } },
+    spec: inTemplatePath(type.kind, { ...(Object.keys(owned.podLabels).length > 0 ? { metadata: nonEmpty(owned.podLabels) } : {}), spec: { containers } }),
   };
   await client.request({
     method: 'PATCH',
@@ -82,17 +82,23 @@ async function apply(client: KubeClient, type: ResourceType, obj: KubeObject, ow
   });
 }
 
-const containerNames = (obj: KubeObject): string[] => ((obj['spec']?.template?.spec?.containers ?? []) as { name: string }[]).map((c) => c.name);
+/** A CronJob's pod template is that of its Job template; other workloads have it at `spec.template`. */
+// (Listed objects carry no kind: it is the resource type's.)
+const podTemplate = (kind: string, obj: KubeObject) => (kind === 'CronJob' ? obj['spec']?.jobTemplate?.spec?.template : obj['spec']?.template);
+const inTemplatePath = (kind: string, template: object) => (kind === 'CronJob' ? { jobTemplate: { spec: { template } } } : { template });
+const templateFields = (kind: string, fields: FieldSet) => (kind === 'CronJob' ? fields['f:spec']?.['f:jobTemplate']?.['f:spec']?.['f:template'] : fields['f:spec']?.['f:template']);
+
+const containerNames = (kind: string, obj: KubeObject): string[] => ((podTemplate(kind, obj)?.spec?.containers ?? []) as { name: string }[]).map((c) => c.name);
 
 /** The fields modify's manager owns in a workload now (from its managed fields), with their live values. */
-export function modifiedFields(obj: KubeObject): Owned {
+export function modifiedFields(kind: string, obj: KubeObject): Owned {
   const entry = (obj.metadata.managedFields ?? []).find((m) => m.manager === MODIFY_MANAGER && m.operation === 'Apply');
   const fields = (entry?.fieldsV1 ?? {}) as FieldSet;
   const keys = (set: FieldSet | undefined) => Object.keys(set ?? {}).filter((k) => k.startsWith('f:')).map((k) => k.slice(2));
   const pick = (live: Record<string, string> | undefined, names: string[]) => Object.fromEntries(names.filter((n) => live?.[n] !== undefined).map((n) => [n, live![n]!]));
-  const template = obj['spec']?.template;
+  const template = podTemplate(kind, obj);
   const resources = new Map<string, Quantities>();
-  const owned = fields['f:spec']?.['f:template']?.['f:spec']?.['f:containers'] ?? {};
+  const owned = templateFields(kind, fields)?.['f:spec']?.['f:containers'] ?? {};
   for (const [key, container] of Object.entries(owned)) {
     if (!key.startsWith('k:')) continue;
     const name = (JSON.parse(key.slice(2)) as { name: string }).name;
@@ -106,7 +112,7 @@ export function modifiedFields(obj: KubeObject): Owned {
   }
   return {
     labels: pick(obj.metadata.labels, keys(fields['f:metadata']?.['f:labels'])),
-    podLabels: pick(template?.metadata?.labels, keys(fields['f:spec']?.['f:template']?.['f:metadata']?.['f:labels'])),
+    podLabels: pick(template?.metadata?.labels, keys(templateFields(kind, fields)?.['f:metadata']?.['f:labels'])),
     resources,
   };
 }

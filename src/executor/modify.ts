@@ -3,7 +3,7 @@ import { LOCK_WAIT_MS, withNamespaceLocks, type LockHolder } from './lock.js';
 import { applyModifications } from './modifications.js';
 import type { KubeObject } from './kube-client.js';
 import { listVisible } from './objects.js';
-import { objectRef, resourcePath, WORKLOAD_KINDS, type ResourceType } from './rest-mapping.js';
+import { objectRef, resourcePath, WORKLOAD_KINDS, workloadApiVersion, type ResourceType } from './rest-mapping.js';
 import { systemSelector, type Kube } from './systems.js';
 
 /** Changes to a running system's services; unset fields stay as they are. */
@@ -29,7 +29,7 @@ const SCALE_MANAGER = 'tychoc-scale';
 export async function findWorkloads(kube: Kube, sid: string, service: string | undefined, namespace?: string): Promise<Workload[]> {
   const all: Workload[] = [];
   for (const kind of WORKLOAD_KINDS) {
-    const type = await kube.mapper.forKind(kind === 'Job' ? 'batch/v1' : 'apps/v1', kind);
+    const type = await kube.mapper.forKind(workloadApiVersion(kind), kind);
     for (const obj of await listVisible(kube.client, type, systemSelector(sid), namespace, kube.defaultNamespace)) {
       const name = obj.metadata.labels?.['app.kubernetes.io/name'] ?? obj.metadata.name;
       all.push({ type, obj, service: name, ref: objectRef(type, obj.metadata.name) });
@@ -88,7 +88,7 @@ const RESTART_MANAGER = 'tychoc-restart';
  */
 export async function restartWorkloads(kube: Kube, workloads: readonly Workload[], at = new Date()): Promise<string[]> {
   for (const w of workloads) {
-    if (w.type.kind === 'Job') throw new ClusterError('invalid', `${w.ref} is a Job, whose pods run once; it cannot be restarted`);
+    if (w.type.kind === 'Job' || w.type.kind === 'CronJob') throw new ClusterError('invalid', `${w.ref} is a ${w.type.kind}, whose pods run once; it cannot be restarted`);
   }
   for (const w of workloads) {
     await kube.client.request({

@@ -26,6 +26,7 @@ const KNOWN: readonly ResourceType[] = [
   ['apps', 'v1', 'ReplicaSet', 'replicasets', true],
   ['batch', 'v1', 'Job', 'jobs', true],
   ['batch', 'v1', 'CronJob', 'cronjobs', true],
+  ['autoscaling', 'v2', 'HorizontalPodAutoscaler', 'horizontalpodautoscalers', true],
   ['networking.k8s.io', 'v1', 'Ingress', 'ingresses', true],
   ['networking.k8s.io', 'v1', 'NetworkPolicy', 'networkpolicies', true],
   ['policy', 'v1', 'PodDisruptionBudget', 'poddisruptionbudgets', true],
@@ -34,8 +35,13 @@ const KNOWN: readonly ResourceType[] = [
 /** The kinds `down` looks for besides those a system's ApplySet parent lists. */
 export const KNOWN_GROUP_KINDS: readonly string[] = KNOWN.filter((t) => t.namespaced).map(groupKind);
 
-/** The workload kinds whose pods tychoc reports on and waits for. */
-export const WORKLOAD_KINDS = ['Deployment', 'DaemonSet', 'StatefulSet', 'Job'] as const;
+/** The workload kinds whose pods tychoc reports on and changes (it waits for all but CronJobs, whose runs are yet to come). */
+export const WORKLOAD_KINDS = ['Deployment', 'DaemonSet', 'StatefulSet', 'Job', 'CronJob'] as const;
+
+/** The apiVersion of a workload kind. */
+export function workloadApiVersion(kind: (typeof WORKLOAD_KINDS)[number]): string {
+  return kind === 'Job' || kind === 'CronJob' ? 'batch/v1' : 'apps/v1';
+}
 
 /** `Kind.group`, or just `Kind` for the core group: the form ApplySet annotations use. */
 export function groupKind(t: { group: string; kind: string }): string {

@@ -3,7 +3,7 @@ import { APPLYSET_ID_LABEL, USER_ANNOTATION } from './applyset.js';
 import { ApiError } from './errors.js';
 import type { KubeObject } from './kube-client.js';
 import { listVisible } from './objects.js';
-import { objectRef, WORKLOAD_KINDS } from './rest-mapping.js';
+import { objectRef, WORKLOAD_KINDS, workloadApiVersion } from './rest-mapping.js';
 import { systemSelector, type Kube } from './systems.js';
 import { rolloutOf } from './wait.js';
 
@@ -18,9 +18,9 @@ export interface PortStatus {
 export interface ServiceStatus {
   readonly name: string;
   readonly kind: string;
-  /** Replicas wanted (completions for a Job, scheduled pods for a DaemonSet). */
+  /** Replicas wanted (completions for a Job, scheduled pods for a DaemonSet, runs going on for a CronJob). */
   readonly desired: number;
-  /** Replicas ready (succeeded pods for a Job). */
+  /** Replicas ready (succeeded pods for a Job, runs going on for a CronJob). */
   readonly ready: number;
   readonly rolledOut: boolean;
   /** Pod count by phase, e.g. `{ Running: 2 }`. */
@@ -61,7 +61,7 @@ export async function systemStatus(kube: Kube, filter: { sid?: string; namespace
   const selector = systemSelector(filter.sid);
   const list = async (apiVersion: string, kind: string, extra = '') =>
     listVisible(kube.client, await kube.mapper.forKind(apiVersion, kind), selector + extra, filter.namespace, kube.defaultNamespace);
-  const workloadTypes = await Promise.all(WORKLOAD_KINDS.map((k) => kube.mapper.forKind(k === 'Job' ? 'batch/v1' : 'apps/v1', k)));
+  const workloadTypes = await Promise.all(WORKLOAD_KINDS.map((k) => kube.mapper.forKind(workloadApiVersion(k), k)));
   const [workloads, services, pods, parents, claims] = await Promise.all([
     Promise.all(workloadTypes.map((t) => listVisible(kube.client, t, selector, filter.namespace, kube.defaultNamespace).then((items) => items.map((o) => ({ ...o, kind: t.kind }))))).then((l) => l.flat()),
     list('v1', 'Service'),
@@ -118,6 +118,7 @@ function serviceStatus(w: KubeObject, services: KubeObject[], pods: KubeObject[]
   }
   const [desired, ready] =
     w.kind === 'Job' ? [w['spec']?.completions ?? 1, st.succeeded ?? 0]
+    : w.kind === 'CronJob' ? [st.active?.length ?? 0, st.active?.length ?? 0]
     : w.kind === 'DaemonSet' ? [st.desiredNumberScheduled ?? 0, st.numberReady ?? 0]
     : [w['spec']?.replicas ?? 1, st.readyReplicas ?? 0];
   // The Service named as the workload; the ones for its other names (aliases) have no node ports.

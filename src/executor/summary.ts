@@ -1,5 +1,6 @@
 import { systemLabels } from '../emit/system-labels.js';
 import type { Applied } from './apply.js';
+import { WORKLOAD_KINDS } from './rest-mapping.js';
 import type { PortStatus } from './status.js';
 import type { SystemRef } from './systems.js';
 
@@ -26,7 +27,7 @@ export function summarize(system: SystemRef, applied: readonly Applied[]): Syste
   const services: Record<string, ServiceSummary> = {};
   for (const a of applied) {
     const kind = a.target.type.kind;
-    if (!['Deployment', 'DaemonSet', 'StatefulSet', 'Job'].includes(kind)) continue;
+    if (!(WORKLOAD_KINDS as readonly string[]).includes(kind)) continue;
     const replicas = a.object['spec']?.replicas as number | undefined;
     services[serviceOf(a)] = { kind, ...(replicas !== undefined ? { replicas } : {}), ports: [] };
   }

@@ -29,6 +29,11 @@ export function rolloutOf(ref: string, o: KubeObject): Rollout {
       const detail = `${st.succeeded ?? 0}/${completions} succeeded`;
       return { ref, done: !!cond('Complete'), detail, ...(failed ? { failure: `${failed.reason ?? 'Failed'}: ${failed.message ?? ''}`.trim() } : {}) };
     }
+    case 'CronJob': {
+      // Nothing to roll out: each run is a Job of its own, started on the schedule.
+      const runs = (st.active ?? []).length;
+      return { ref, done: true, detail: `${runs} running, last started ${st.lastScheduleTime ?? 'never'}` };
+    }
     case 'DaemonSet': {
       const want = st.desiredNumberScheduled ?? 0;
       const done = current && (st.updatedNumberScheduled ?? 0) >= want && (st.numberAvailable ?? 0) >= want;

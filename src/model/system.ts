@@ -143,6 +143,28 @@ export interface ServiceSettings {
   readonly serviceAccount?: Setting<string>;
   /** N shards of the service laid out over the cluster's nodes or cores, behind one frontend (`x-tycho.shards`). */
   readonly shards?: Setting<ShardSpec>;
+  /** Run on a schedule as a CronJob (Kompose's `kompose.cronjob.*` labels). */
+  readonly cronJob?: Setting<CronJobSpec>;
+  /** Scale between bounds on CPU and memory use (Kompose's `kompose.hpa.*` labels). */
+  readonly autoscale?: Setting<AutoscaleSpec>;
+}
+
+/** When and how a service that runs to completion is started again and again. */
+export interface CronJobSpec {
+  /** Cron syntax (five fields, such as `0 3 * * *`) or a macro such as `@hourly`. */
+  readonly schedule: string;
+  /** What happens when a run is due while the last is still going (Kubernetes' default: Allow). */
+  readonly concurrencyPolicy?: 'Allow' | 'Forbid' | 'Replace';
+  /** Retries of a failed run. */
+  readonly backoffLimit?: number;
+}
+
+/** Replica bounds and the average utilization (percent of the pods' requests) the autoscaler keeps. */
+export interface AutoscaleSpec {
+  readonly minReplicas: number;
+  readonly maxReplicas: number;
+  readonly cpuUtilization: number;
+  readonly memoryUtilization: number;
 }
 
 /** How a service is split into shards (see the shards pass and src/plan/). */
@@ -227,7 +249,15 @@ export interface Traced {
 export type Workload =
   | { readonly type: 'replicated'; readonly replicas: number; readonly stateful?: boolean }
   | { readonly type: 'global' }
-  | { readonly type: 'job'; readonly restart: 'never' | 'on-failure'; readonly maxRetries?: number };
+  | { readonly type: 'job'; readonly restart: 'never' | 'on-failure'; readonly maxRetries?: number; readonly schedule?: Schedule };
+
+/** A job started on a schedule (decided by the schedules pass). */
+export interface Schedule {
+  readonly cron: string;
+  readonly concurrencyPolicy?: 'Allow' | 'Forbid' | 'Replace';
+  /** Retries of a failed run, when set apart from the restart policy's. */
+  readonly backoffLimit?: number;
+}
 
 /** Another name a service answers to, besides its own. */
 export interface ServiceName extends Traced {
@@ -265,6 +295,8 @@ export interface Service extends Traced {
   readonly serviceAnnotations?: Readonly<Record<string, string>>;
   /** Its shards, when `x-tycho.shards` asks for them (set by the shards pass). */
   readonly sharding?: Sharding;
+  /** A HorizontalPodAutoscaler owns its replica count (set by the autoscaling pass). */
+  readonly autoscaler?: AutoscaleSpec;
 }
 
 export interface Container {

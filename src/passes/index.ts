@@ -1,3 +1,4 @@
+import { autoscalingPass } from './autoscaling.js';
 import { bindsPass } from './binds.js';
 import { homePass } from './home.js';
 import { labelsPass } from './labels.js';
@@ -7,6 +8,7 @@ import { portsPass } from './ports.js';
 import { probesPass } from './probes.js';
 import { proxyRewritePass } from './proxy-rewrite.js';
 import { resourcesPass } from './resources.js';
+import { schedulesPass } from './schedules.js';
 import { securityPass } from './security.js';
 import { shardsPass } from './shards.js';
 import { volumesPass } from './volumes.js';
@@ -16,6 +18,7 @@ export { runPasses, type Pass, type PassOptions } from './pass.js';
 /** The policy passes, in the order they run. */
 export function defaultPasses(): Pass[] {
   // proxy-rewrite needs the system labels; networks needs the exposure and the routes; shards
-  // follow the controller setting and come before volumes, which count a service's pods.
-  return [resourcesPass(), portsPass(), shardsPass(), volumesPass(), bindsPass(), securityPass(), probesPass(), labelsPass(), proxyRewritePass(), networksPass(), homePass()];
+  // follow the controller setting and come before volumes, which count a service's pods;
+  // schedules and autoscaling follow both.
+  return [resourcesPass(), portsPass(), shardsPass(), schedulesPass(), autoscalingPass(), volumesPass(), bindsPass(), securityPass(), probesPass(), labelsPass(), proxyRewritePass(), networksPass(), homePass()];
 }

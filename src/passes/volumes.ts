@@ -36,9 +36,9 @@ export function storageClass(ctx: PassContext): { storageClass?: string } {
   return ctx.policy.volumes.storageClass ? { storageClass: ctx.policy.volumes.storageClass } : {};
 }
 
-/** More than one pod at a time: several services, several replicas, or one per node. */
+/** More than one pod at a time: several services, several replicas (or an autoscaler's maximum), or one per node. */
 export function sharedMode(users: readonly Service[]): boolean {
-  return users.length > 1 || users.some((s) => s.workload.type === 'global' || (s.workload.type === 'replicated' && s.workload.replicas > 1));
+  return users.length > 1 || users.some((s) => s.workload.type === 'global' || (s.workload.type === 'replicated' && Math.max(s.workload.replicas, s.autoscaler?.maxReplicas ?? 0) > 1));
 }
 
 function claimFor(volume: Volume, system: System, ctx: PassContext): Volume {

@@ -1,9 +1,10 @@
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compile } from '../../src/compile.js';
 import type { Manifest } from '../../src/emit/chart.js';
+import { parseAllDocuments } from 'yaml';
 import { toJsonList, toYamlStream } from '../../src/emit/serialize.js';
 import { EXPECTED_FAILURES } from '../corpus-expectations.js';
 import { corpusDir, corpusFiles } from '../corpus-files.js';
@@ -21,6 +22,11 @@ const available = existsSync(corpus);
 const compiling = corpusFiles().map((f) => [relative(corpus, f), f] as const).filter(([name]) => !EXPECTED_FAILURES[name]);
 // The JSON form (`--format json`, a v1 List) goes through the same check for a few files rich in kinds.
 const JSON_CASES = ['awesome-compose/nextcloud-redis-mariadb/compose.yaml', 'kompose-fixtures/configmap-volume/compose.yaml', 'kompose-fixtures/secrets/docker-compose-secrets-long.yml'];
+
+// The golden fixtures of Kompose's labels (CronJobs, autoscalers, Ingresses, grouped pods): their
+// expected output, as pinned, goes through the same check.
+const fixturesDir = new URL('../../fixtures/', import.meta.url).pathname;
+const KOMPOSE_FIXTURES = readdirSync(fixturesDir).filter((n) => n.startsWith('kompose-') && existsSync(join(fixturesDir, n, 'expected.yaml'))).sort();
 
 function manifestsOf(file: string): readonly Manifest[] {
   const { manifests, diagnostics } = compile({ files: [file], cwd: dirname(file), env: {} });
@@ -52,6 +58,12 @@ describe.skipIf(!available)(available ? 'corpus manifests pass a server-side dry
 
   it.each(compiling)('%s', async (_, file) => {
     const manifests = manifestsOf(file);
+    expect((await dryRun(toYamlStream(manifests))).trim().split('\n')).toEqual(appliedLines(manifests));
+  });
+
+  it.each(KOMPOSE_FIXTURES)('fixtures/%s', async (name) => {
+    const manifests = parseAllDocuments(readFileSync(join(fixturesDir, name, 'expected.yaml'), 'utf8')).map((d) => d.toJS() as Manifest);
+    expect(manifests.length).toBeGreaterThan(0);
     expect((await dryRun(toYamlStream(manifests))).trim().split('\n')).toEqual(appliedLines(manifests));
   });
 

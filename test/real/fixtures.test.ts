@@ -38,6 +38,9 @@ const EXPECTED: Record<string, string | RegExp> = {
     `^api: not ready(${escaped(': Unhealthy: Startup probe errored and resulted in unknown state: rpc error: code = Unknown desc = failed to exec in container: failed to start exec "ID": OCI runtime exec failed: exec failed: unable to start container process: exec: "curl": executable file not found in $PATH: unknown')}| after 45s)` +
       `${escaped(`; quiet: ${EXITS_AT_ONCE}; shell: ${EXITS_AT_ONCE}`)}$`,
   ),
+  // CronJobs start nothing within the patience; the autoscalers apply beside their Deployments.
+  'kompose-cronjob': 'Ready',
+  'kompose-hpa': 'Ready',
   // The stand-in has no `serve` command.
   'merge-override-files': 'web: restarting: exited with code 128 (StartError): failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: "serve": executable file not found in $PATH: unknown',
   'names-aliases-links': 'Ready',
@@ -176,7 +179,7 @@ const namespaceOf = (fixture: string) => `fx-${fixture}`.slice(0, 63).replace(/-
 function localize(o: any, ns: string, nodeDir: string): any {
   const copy = structuredClone(o);
   copy.metadata.namespace = ns;
-  const pod = copy.spec?.template?.spec;
+  const pod = (copy.kind === 'CronJob' ? copy.spec.jobTemplate.spec : copy.spec)?.template?.spec;
   if (pod) {
     for (const c of [...(pod.initContainers ?? []), ...pod.containers]) {
       c.image = localImage(c.image);

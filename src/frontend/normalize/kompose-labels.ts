@@ -1,5 +1,7 @@
 import type { Exposure, KeyValue, ServiceSettings, Setting, VolumeType } from '../../model/system.js';
 import { Codes } from '../codes.js';
+import { AUTOSCALER_LABELS, autoscaleSetting } from './autoscaler.js';
+import { CRONJOB_LABELS, cronJobSetting } from './cronjob.js';
 import { warn, type NormalizeContext } from './reader.js';
 import { INGRESS_LABELS, readIngress } from './kompose-ingress.js';
 import { CHECK_LABELS, INIT_LABELS, readChecks, readInitContainer } from './kompose-pod.js';
@@ -65,6 +67,8 @@ export const KOMPOSE_RULES: readonly KomposeRule[] = [
   single('kompose.volume.subpath', 'volumeSubPath', subPathSetting),
   { setting: 'checks', labels: CHECK_LABELS, read: readChecks },
   { setting: 'initContainer', labels: INIT_LABELS, read: readInitContainer },
+  { setting: 'cronJob', labels: CRONJOB_LABELS, read: cronJobSetting },
+  { setting: 'autoscale', labels: AUTOSCALER_LABELS, read: autoscaleSetting },
 ];
 
 const KNOWN = new Set(KOMPOSE_RULES.flatMap((r) => r.labels));

@@ -3,9 +3,9 @@ import { compileArgNames, compileArgs, type FlagValue } from './compile-args.js'
 import { runCompile } from './compile-command.js';
 import { ExitCode, type Io } from './io.js';
 
-// Manifests go to standard output, where Argo CD reads them: no files, no other format; Argo CD
-// shows standard error as it is, so diagnostics stay text.
-const EXCLUDED = new Set(['output', 'format', 'reporter']);
+// Manifests go to standard output, where Argo CD reads them: no files, no other format, one
+// project; Argo CD shows standard error as it is, so diagnostics stay text.
+const EXCLUDED = new Set(['output', 'format', 'each', 'reporter']);
 const ENV_PREFIX = 'ARGOCD_ENV_';
 
 /**

@@ -7,8 +7,8 @@ import { ExitCode, type Io } from './io.js';
 import { projectCompileOptions } from './project-options.js';
 import { displayPath, renderDiagnostics } from './render.js';
 
-// The function's output is its ResourceList; the shard plan of --topology is compile's to make.
-const EXCLUDED = new Set(['output', 'format', 'topology', 'reporter']);
+// The function's output is its ResourceList, of one project; the shard plan of --topology is compile's to make.
+const EXCLUDED = new Set(['output', 'format', 'each', 'topology', 'reporter']);
 
 /** `kebab-case` flag name of a `camelCase` spec key. */
 const flagName = (key: string) => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);

@@ -80,7 +80,7 @@ describe('tychoc krm', () => {
   it('reports a function config key that is none of compile\'s flags, or a value compile refuses', () => {
     const unknown = krm(dir, { kind: 'ResourceList', items: [], functionConfig: { ...functionConfig, spec: { ...spec, colour: 'blue' } } });
     expect(unknown.status).toBe(1);
-    expect(unknown.stderr).toMatch(/^tychoc krm: unknown functionConfig spec\.colour \(known: files, file, projectName, projectDirectory, envFile, /);
+    expect(unknown.stderr).toBe('tychoc krm: unknown functionConfig spec.colour (known: files, file, projectName, projectDirectory, envFile, profile, imagePrefix, policy, serviceType, strict, namespace, sid, username, bindMounts, networkPolicies, proxyOutput, templates, quiet)\n');
     expect(JSON.parse(unknown.stdout).results).toEqual([{ severity: 'error', message: unknown.stderr.replace(/^tychoc krm: /, '').trim() }]);
     const refused = krm(dir, { kind: 'ResourceList', items: [], functionConfig: { ...functionConfig, spec: { ...spec, serviceType: 'Nodeport' } } });
     expect(refused.stderr).toBe("tychoc krm: functionConfig spec.serviceType argument 'Nodeport' is invalid. Allowed choices are ClusterIP, NodePort, LoadBalancer, Headless.\n");

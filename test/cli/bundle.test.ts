@@ -54,7 +54,8 @@ function tree(dir: string): Record<string, string> {
 
 const cacheFiles = (home: string) => (existsSync(join(home, 'tychoc/code-cache')) ? readdirSync(join(home, 'tychoc/code-cache')).map((f) => join(home, 'tychoc/code-cache', f)) : []);
 
-describe('the bundle and its launcher', () => {
+// Each case compiles every fixture and the corpus in one process: seconds, more on a loaded machine.
+describe('the bundle and its launcher', { timeout: 180_000 }, () => {
   const reference = compileAll(dist, join(work, 'unused'));
 
   it('dist/ compiles every input into a directory of its own (the reference the launcher must match)', () => {

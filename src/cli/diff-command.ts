@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { ClusterError } from '../executor/errors.js';
 import { clusterCommand, exitCodeFor, parseSid, withCluster, type ClusterFlags } from './cluster-options.js';
 import { ExitCode, type Io } from './io.js';
-import { compilePlanned } from './planned-compile.js';
+import { clusterNodes, compilePlanned } from './planned-compile.js';
 import { withProjectOptions, type ProjectFlags } from './project-options.js';
 
 interface DiffFlags extends ClusterFlags, ProjectFlags {
@@ -24,7 +24,8 @@ export function diffCommand(io: Io, version: string): Command {
 async function runDiff(io: Io, files: string[], flags: DiffFlags, version: string): Promise<ExitCode> {
   let result;
   try {
-    result = await compilePlanned(io, files, flags, {});
+    // Shard counts left to a plan are planned on the cluster's nodes, as up plans them.
+    result = await compilePlanned(io, files, flags, {}, clusterNodes(io, flags));
   } catch (e) {
     if (!(e instanceof ClusterError)) throw e;
     io.stderr(`tychoc: ${e.message}\n`);

@@ -2,11 +2,25 @@ import type { CompileOptions, CompileResult } from '../compile.js';
 import type { Diagnostic } from '../diagnostics.js';
 import { Codes } from '../frontend/codes.js';
 import type { Topology } from '../plan/index.js';
+import type { ClusterFlags } from './cluster-options.js';
 import type { Io } from './io.js';
 import { projectCompileOptions, showDiagnostics, type ProjectFlags } from './project-options.js';
 
 /** Where the nodes a plan is made on come from, read only when a plan is needed. */
 export type TopologySource = () => Promise<{ topology?: Topology; diagnostics: readonly Diagnostic[] }>;
+
+/** The cluster's nodes as they are now, for the commands that deploy (or compare with) what they compile. */
+export function clusterNodes(io: Io, flags: ClusterFlags): TopologySource {
+  return async () => {
+    const [{ connect }, { clusterTopology }] = await Promise.all([import('../executor/kubeconfig.js'), import('../plan/index.js')]);
+    const kube = await connect({ kubeconfig: flags.kubeconfig, context: flags.context, env: io.env, cwd: io.cwd, requestTimeoutMs: flags.requestTimeout });
+    try {
+      return { topology: await clusterTopology(kube), diagnostics: [] };
+    } finally {
+      kube.client.close();
+    }
+  };
+}
 
 /**
  * Compiles the project the arguments name and prints its diagnostics (only errors with --quiet);

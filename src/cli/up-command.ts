@@ -4,7 +4,7 @@ import { ClusterError } from '../executor/errors.js';
 import { clusterCommand, exitCodeFor, withCluster } from './cluster-options.js';
 import { addDeployOptions, runDeploy, type DeployFlags } from './deploy-run.js';
 import { ExitCode, type Io } from './io.js';
-import { compilePlanned, type TopologySource } from './planned-compile.js';
+import { clusterNodes, compilePlanned } from './planned-compile.js';
 import { withProjectOptions, type ProjectFlags } from './project-options.js';
 import { composeRequest, remote, remoteClient, showSystems, withRemoteOptions, type RemoteFlags } from './remote.js';
 
@@ -23,18 +23,9 @@ async function runUp(io: Io, files: string[], flags: UpFlags, version: string): 
   // Chosen before compiling, so that every label and selector the compiler writes names it.
   const sid = flags.sid ?? newSid();
   // Shard counts left to a plan are planned on the cluster's nodes, as they are now.
-  const nodes: TopologySource = async () => {
-    const [{ connect }, { clusterTopology }] = await Promise.all([import('../executor/kubeconfig.js'), import('../plan/index.js')]);
-    const kube = await connect({ kubeconfig: flags.kubeconfig, context: flags.context, env: io.env, cwd: io.cwd, requestTimeoutMs: flags.requestTimeout });
-    try {
-      return { topology: await clusterTopology(kube), diagnostics: [] };
-    } finally {
-      kube.client.close();
-    }
-  };
   let result;
   try {
-    result = await compilePlanned(io, files, flags, { sid, username: flags.username }, nodes);
+    result = await compilePlanned(io, files, flags, { sid, username: flags.username }, clusterNodes(io, flags));
   } catch (e) {
     if (!(e instanceof ClusterError)) throw e;
     io.stderr(`tychoc: ${e.message}\n`);

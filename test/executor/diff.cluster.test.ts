@@ -129,6 +129,14 @@ describe('tychoc diff', () => {
     expect(changes(kubectl.stdout).filter((l) => !/^[-+] {2}generation: /.test(l))).toEqual(changes(run.stdout));
   });
 
+  it('plans shard counts left to a plan on the cluster\'s nodes, as up does', async () => {
+    const sharded = composeProject('name: search\nservices:\n  index:\n    image: example/index:1\n    x-tycho:\n      shards: {count: auto, granularity: node}\n');
+    await createNamespace(c.api, 'search');
+    expect((await c.tychoc(['up', '-n', 'search', '-q'], sharded)).code).toBe(0);
+    const run = await c.tychoc(['diff', '-n', 'search'], sharded);
+    expect(run).toEqual({ code: 0, stdout: '', stderr: '' });
+  });
+
   it('exits above 1 on errors: 2 for a compose file with errors, 7 for a system that does not exist', async () => {
     compose(COMPOSE.replace('image: redis:7', 'imagez: redis:7'));
     const broken = await c.tychoc(['diff', '-n', 'shop'], project);

@@ -30,13 +30,20 @@ export function emitHelmChart(system: System, manifests: readonly Manifest[]): M
   }));
   files.set('values.yaml', `${VALUES_HEADER}${yaml({ services: Object.fromEntries(services.map((s) => [s.key, s.values])) })}`);
   files.set('templates/_helpers.tpl', helpersTemplate(chart));
-  const templated = [...manifests.map((m) => owned.get(m) ?? { object: { manifest: m, holes: [] } as TemplatedObject }), ...[...owned.values()].filter((o) => o.object.optional)];
-  for (const { key, object } of templated) {
-    const m = object.manifest;
-    const prelude = key === undefined ? '' : `{{- $svc := index .Values.services "${key}" -}}\n`;
-    files.set(`templates/${m.metadata.name}-${m.kind.toLowerCase()}.yaml`, `${TEMPLATE_MARK}\n${objectTemplate(m, object.holes, { chart, prelude, ...(object.when ? { when: object.when } : {}) })}`);
-  }
+  // Every compiled object in its own template, then the objects values may add (an Ingress to turn on).
+  const templated = [...manifests.map((m) => owned.get(m) ?? { object: { manifest: m, holes: [] } }), ...[...owned.values()].filter((o) => o.object.optional)];
+  for (const { key, object } of templated) files.set(templateFile(object.manifest), templateText(chart, key, object));
   return files;
+}
+
+function templateFile(m: Manifest): string {
+  return `templates/${m.metadata.name}-${m.kind.toLowerCase()}.yaml`;
+}
+
+/** An object's template, with the service's values bound to `$svc` where a value fills it. */
+function templateText(chart: string, key: string | undefined, object: TemplatedObject): string {
+  const prelude = key === undefined || (object.holes.length === 0 && !object.when) ? '' : `{{- $svc := index .Values.services "${key}" -}}\n`;
+  return `${TEMPLATE_MARK}\n${objectTemplate(object.manifest, object.holes, { chart, prelude, ...(object.when ? { when: object.when } : {}) })}`;
 }
 
 /**

@@ -111,4 +111,15 @@ describe('the bundle and its launcher', { timeout: 180_000 }, () => {
     }
   });
 
+
+  it('holds cdk8s through its app, chart and api-object modules and one yaml; the client, Fastify, Handlebars and ajv 2020 stay outside', () => {
+    const bundle = readFileSync(join(repo, 'dist/bundle/tychoc.cjs'), 'latin1');
+    // esbuild wraps each CommonJS module it holds in __commonJS({"node_modules/…/file.js"(…) {…}}).
+    const modules = new Set([...bundle.matchAll(/"(node_modules\/[^"]+\.c?js)"\(/g)].map((m) => m[1]!));
+    for (const m of ['app', 'chart', 'api-object']) expect(modules).toContain(`node_modules/cdk8s/lib/${m}.js`);
+    for (const m of ['index', 'helm', 'include']) expect(modules).not.toContain(`node_modules/cdk8s/lib/${m}.js`);
+    expect([...modules].filter((m) => m.includes('/yaml/dist/index.js'))).toEqual(['node_modules/yaml/dist/index.js']);
+    // Loaded from node_modules when used (the fixtures above use Handlebars and ajv 2020).
+    for (const name of ['@kubernetes/client-node', 'fastify', 'handlebars', 'ajv']) expect([...modules].filter((m) => m.startsWith(`node_modules/${name}/`))).toEqual([]);
+  });
 });

@@ -52,9 +52,9 @@ async function runKrm(io: Io, input: string): Promise<ExitCode> {
   const items = Array.isArray(list.items) ? list.items : [];
   const spec = list.functionConfig?.spec ?? {};
   const out = (extra: unknown[], results: object[]) => writeList(io, { apiVersion: list.apiVersion ?? 'config.kubernetes.io/v1', kind: 'ResourceList', items: [...items, ...extra], ...(results.length > 0 ? { results } : {}) });
-  const fail = (message: string) => {
+  const fail = async (message: string) => {
     io.stderr(`tychoc krm: ${message}\n`);
-    out([], [{ severity: 'error', message }]);
+    await out([], [{ severity: 'error', message }]);
     return ExitCode.input;
   };
 
@@ -72,7 +72,7 @@ async function runKrm(io: Io, input: string): Promise<ExitCode> {
   const shown = args.flags.quiet ? result.diagnostics.filter((d) => d.severity === 'error') : result.diagnostics;
   if (shown.length > 0) io.stderr(renderDiagnostics(shown, io.cwd));
   const failed = !result.manifests || (args.flags.strict === true && shown.length > 0);
-  out(failed ? [] : [...result.manifests!], shown.map((d) => toResult(d, io.cwd)));
+  await out(failed ? [] : [...result.manifests!], shown.map((d) => toResult(d, io.cwd)));
   return failed ? ExitCode.input : ExitCode.ok;
 }
 
@@ -88,7 +88,8 @@ function toResult(d: Diagnostic, cwd: string): object {
   };
 }
 
-/** JSON, which is YAML too: no YAML 1.1 reader (kustomize's) can take a string for something else. */
-function writeList(io: Io, list: object): void {
-  io.stdout(`${JSON.stringify(list, null, 2)}\n`);
+/** YAML as compile writes it: strings quoted wherever a YAML 1.1 or 1.2 reader would take them for something else. */
+async function writeList(io: Io, list: object): Promise<void> {
+  const { toYamlQuoting } = await import('../emit/serialize.js');
+  io.stdout(toYamlQuoting(list, () => false));
 }

@@ -3,7 +3,7 @@ import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseAllDocuments, stringify } from 'yaml';
+import { parse, parseAllDocuments, stringify } from 'yaml';
 import { peerTool } from '../peer-tool.js';
 
 const bin = new URL('../../dist/src/cli/bin.js', import.meta.url).pathname;
@@ -53,7 +53,7 @@ describe('tychoc krm', () => {
     const run = krm(dir, { apiVersion: 'config.kubernetes.io/v1', kind: 'ResourceList', items: [configMap], functionConfig });
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
-    const out = JSON.parse(run.stdout);
+    const out = parse(run.stdout);
     expect(out).toMatchObject({ apiVersion: 'config.kubernetes.io/v1', kind: 'ResourceList' });
     expect(out.results).toBeUndefined();
     expect(out.items).toEqual([configMap, ...parseAllDocuments(compiled.stdout).map((d) => d.toJS())]);
@@ -64,7 +64,7 @@ describe('tychoc krm', () => {
     const run = krm(bad, { apiVersion: 'config.kubernetes.io/v1', kind: 'ResourceList', items: [configMap], functionConfig });
     expect(run.status).toBe(1);
     expect(run.stderr).toMatch(/^compose\.yaml:4:13 error TYC0503 invalid ports entry "80:eighty"/);
-    expect(JSON.parse(run.stdout)).toEqual({
+    expect(parse(run.stdout)).toEqual({
       apiVersion: 'config.kubernetes.io/v1',
       kind: 'ResourceList',
       items: [configMap],
@@ -81,7 +81,7 @@ describe('tychoc krm', () => {
     const unknown = krm(dir, { kind: 'ResourceList', items: [], functionConfig: { ...functionConfig, spec: { ...spec, colour: 'blue' } } });
     expect(unknown.status).toBe(1);
     expect(unknown.stderr).toBe('tychoc krm: unknown functionConfig spec.colour (known: files, file, projectName, projectDirectory, envFile, profile, imagePrefix, policy, serviceType, strict, namespace, sid, username, bindMounts, networkPolicies, proxyOutput, templates, quiet)\n');
-    expect(JSON.parse(unknown.stdout).results).toEqual([{ severity: 'error', message: unknown.stderr.replace(/^tychoc krm: /, '').trim() }]);
+    expect(parse(unknown.stdout).results).toEqual([{ severity: 'error', message: unknown.stderr.replace(/^tychoc krm: /, '').trim() }]);
     const refused = krm(dir, { kind: 'ResourceList', items: [], functionConfig: { ...functionConfig, spec: { ...spec, serviceType: 'Nodeport' } } });
     expect(refused.stderr).toBe("tychoc krm: functionConfig spec.serviceType argument 'Nodeport' is invalid. Allowed choices are ClusterIP, NodePort, LoadBalancer, Headless.\n");
     const stdin = krm(dir, { kind: 'ResourceList', items: [], functionConfig: { ...functionConfig, spec: { files: ['-'] } } });

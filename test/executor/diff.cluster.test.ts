@@ -129,6 +129,23 @@ describe('tychoc diff', () => {
     expect(changes(kubectl.stdout).filter((l) => !/^[-+] {2}generation: /.test(l))).toEqual(changes(run.stdout));
   });
 
+  it('shows a volume dropped from the compose file as its claim released: the system labels go, the data stays', async () => {
+    compose(COMPOSE.replace('    volumes: [data:/var/lib/postgresql/data]\n', '').replace('volumes:\n  data:\n', ''));
+    const json = JSON.parse((await c.tychoc(['diff', '-n', 'shop', '-o', 'json'], project)).stdout);
+    expect(json.objects.map((o: { ref: string; change: string }) => [o.ref, o.change])).toEqual([
+      ['deployment.apps/db', 'update'],
+      ['persistentvolumeclaim/shop-data', 'release'],
+    ]);
+    const claim = json.objects[1].diff;
+    expect(changes(claim)).toEqual([
+      expect.stringMatching(/^- {4}applyset\.kubernetes\.io\/part-of: applyset-/),
+      `-    name: shop-${sid}`,
+      `-    tycho-guid: ${sid}`,
+      `+    tychoc/released-from: ${sid}`,
+    ]);
+    compose(COMPOSE);
+  });
+
   it('plans shard counts left to a plan on the cluster\'s nodes, as up does', async () => {
     const sharded = composeProject('name: search\nservices:\n  index:\n    image: example/index:1\n    x-tycho:\n      shards: {count: auto, granularity: node}\n');
     await createNamespace(c.api, 'search');

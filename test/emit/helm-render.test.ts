@@ -164,6 +164,22 @@ describeWithHelm(title('values set on the command line'), () => {
   });
 });
 
+describeWithHelm(title('values the chart does not have'), () => {
+  it('are refused by the values schema, with their path', async () => {
+    const { chart } = await compileBoth(join(fixtures, 'web-and-database'));
+    const refused = async (set: string) => {
+      const failed = await helm('template', chart, '--set', set).then(() => undefined, (e: { stderr: string }) => e.stderr);
+      return failed?.split('\n').filter((l) => l.startsWith('- at ')).join('\n');
+    };
+    expect(await refused('services.web.replica=3')).toBe("- at '/services/web': additional properties 'replica' not allowed");
+    expect(await refused('services.wbe.replicas=3')).toBe("- at '/services': additional properties 'wbe' not allowed");
+    expect(await refused('services.web.replicas=three')).toBe("- at '/services/web/replicas': got string, want integer");
+    expect(await refused('services.web.service.type=ExternalName')).toBe("- at '/services/web/service/type': value must be one of 'ClusterIP', 'NodePort', 'LoadBalancer'");
+    expect(await refused('services.web.ingress.path=shop')).toBe("- at '/services/web/ingress/path': 'shop' does not match pattern '^/'");
+    expect(await refused('services.web.image.tag=2')).toBeUndefined();
+  });
+});
+
 describeWithHelm(title('content Helm would otherwise interpret'), () => {
   it('is printed as compiled: {{ as it is, <no value> as the same string', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tychoc-helm-braces-'));

@@ -29,7 +29,7 @@ describe('the Helm chart', () => {
     expect([...shop.keys()].sort()).toEqual([
       'Chart.yaml', 'templates/_helpers.tpl', 'templates/db-deployment.yaml', 'templates/db-service.yaml',
       'templates/shop-db-data-persistentvolumeclaim.yaml', 'templates/web-deployment.yaml', 'templates/web-ingress.yaml',
-      'templates/web-service.yaml', 'values.yaml',
+      'templates/web-service.yaml', 'values.schema.json', 'values.yaml',
     ]);
     expect(shop.get('Chart.yaml')).toMatch(/^apiVersion: v2\nname: shop\ndescription: The Kubernetes objects of the compose project shop, compiled by tychoc\ntype: application\nversion: 0\.1\.0\nappVersion: [0-9a-f]{12}\n$/);
   });
@@ -57,6 +57,16 @@ describe('the Helm chart', () => {
       host: ""
       path: /
 `);
+  });
+
+  it('has a schema of exactly those values', () => {
+    const schema = JSON.parse(shop.get('values.schema.json')!);
+    const services = schema.properties.services;
+    expect(services.additionalProperties).toBe(false);
+    expect(services.required).toEqual(['db', 'web']);
+    expect(services.properties.db.required).toEqual(['image', 'replicas', 'resources', 'service']);
+    expect(services.properties.web.required).toEqual(['image', 'replicas', 'resources', 'service', 'ingress']);
+    expect(services.properties.web.properties.service.properties.type).toEqual({ enum: ['ClusterIP', 'NodePort', 'LoadBalancer'] });
   });
 
   it('fills the fields values decide and leaves the rest literal', () => {

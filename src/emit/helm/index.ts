@@ -6,10 +6,11 @@ import { toYamlQuoting, toYamlStream } from '../serialize.js';
 import { helpersTemplate } from './helpers.js';
 import { serviceChart, type TemplatedObject } from './service-values.js';
 import { objectTemplate } from './template.js';
+import { valuesSchema } from './values-schema.js';
 
 /**
  * The compiled objects as a Helm chart (file path → content): Chart.yaml, values.yaml with each
- * service's image, tag, replicas, resources, Service type and ingress, and a template per object
+ * service's image, tag, replicas, resources, Service type and ingress, the values' schema, and a template per object
  * in which those values fill their fields. Rendered with the default values, the chart yields
  * exactly the compiled objects; everything else in them is literal text Helm does not interpret.
  */
@@ -29,6 +30,7 @@ export function emitHelmChart(system: System, manifests: readonly Manifest[]): M
     appVersion: createHash('sha256').update(toYamlStream(manifests)).digest('hex').slice(0, 12),
   }));
   files.set('values.yaml', `${VALUES_HEADER}${yaml({ services: Object.fromEntries(services.map((s) => [s.key, s.values])) })}`);
+  files.set('values.schema.json', `${JSON.stringify(valuesSchema(services), null, 2)}\n`);
   files.set('templates/_helpers.tpl', helpersTemplate(chart));
   // Every compiled object in its own template, then the objects values may add (an Ingress to turn on).
   const templated = [...manifests.map((m) => owned.get(m) ?? { object: { manifest: m, holes: [] } }), ...[...owned.values()].filter((o) => o.object.optional)];

@@ -10,8 +10,9 @@ import { corpusDir, corpusFiles } from './corpus-files.js';
 /**
  * No `kompose.*` label of Kompose's fixtures is "dropped" by tychoc, as docs/kompose-coverage.md
  * (bench/coverage/) tells it: compiling the file without the label leaves the manifests as they
- * were, and only a warning about the label goes. A label whose value the policy refuses (a
- * LoadBalancer, TYC0705) is honoured as far as the policy lets it, and the warning says so.
+ * were, and only a warning about the label goes. A label that can do nothing where it is (a
+ * Service type on a service without ports, TYC0705) or that the policy refuses (TYC0701) is
+ * reported as such: that warning is the honest outcome, not a drop.
  */
 const POLICY_CODES = ['TYC0701', 'TYC0705'];
 

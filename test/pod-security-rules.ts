@@ -98,7 +98,10 @@ export function podsOf(m: Json): PodLike[] {
 export function profileMismatches(runs: readonly EmittedObjects[], profile: 'baseline' | 'restricted' = 'baseline'): string[] {
   return runs.flatMap((run) => {
     // TYC0702 messages name the compose service; its controller carries the DNS form of that name.
-    const warned = new Set(run.diagnostics.filter((d) => d.startsWith('TYC0702 ')).map((d) => dnsLabel(/service `([^`]+)`/.exec(d)![1]!, true)));
+    const services = new Set(run.diagnostics.filter((d) => d.startsWith('TYC0702 ')).map((d) => dnsLabel(/service `([^`]+)`/.exec(d)![1]!, true)));
+    // Services of a group (kompose.service.group) run in the group's pod: their Services select it by name.
+    const pods = run.manifests.filter((m) => m.kind === 'Service' && services.has(m.metadata.name)).map((m) => (m['spec'] as { selector?: Record<string, string> }).selector?.['app.kubernetes.io/name']);
+    const warned = new Set([...services, ...pods.filter((p): p is string => p !== undefined)]);
     return run.manifests.flatMap((m) =>
       podsOf(m).flatMap((pod) => {
         const where = `${run.name}: ${m.kind} ${m.metadata.name}`;

@@ -13,6 +13,7 @@ import { isQualifiedName } from './api-rules.js';
 import { objectLabels, selectorLabels } from './labels.js';
 import { dnsLabel, joinedLabel, portName } from './names.js';
 import { addNetworkPolicies, networkLabels } from './network-policies.js';
+import { mergePodSpecs, podMembers } from './groups.js';
 import { podSpec } from './pod.js';
 import { shardsServiceName } from './shards.js';
 import { addIngresses } from './ingresses.js';
@@ -33,7 +34,7 @@ export function emitManifests(system: System, opts: EmitOptions, diagnostics: Di
   // Two compose names for one Kubernetes name are reported by name; the guard would repeat them per object.
   if (!checkNames(system, diagnostics)) return [];
   const isolation = new Map(system.isolation?.map((i) => [i.service, i]));
-  for (const svc of system.services) addService(chart, system, svc, isolation.get(svc.name), diagnostics);
+  for (const svc of system.services) addService(chart, system, svc, isolation, diagnostics);
   addRoutes(chart, system);
   addIngresses(chart, system);
   addNetworkPolicies(chart, system);
@@ -79,28 +80,13 @@ function isMounted(system: System, volume: string): boolean {
   );
 }
 
-function addService(chart: Chart, system: System, svc: Service, isolation: Isolation | undefined, diagnostics: Diagnostic[]): void {
+function addService(chart: Chart, system: System, svc: Service, isolation: ReadonlyMap<string, Isolation>, diagnostics: Diagnostic[]): void {
   const name = dnsLabel(svc.name, true);
   const labels = objectLabels(system, name);
-  const selector = selectorLabels(system, name);
-  const annotations: Record<string, string> = {};
-  for (const a of svc.annotations) {
-    if (isQualifiedName(a.key)) annotations[a.key] = a.value;
-    else diagnostics.push({ severity: 'warning', code: Codes.unrepresentable, message: `label \`${a.key}\` of service \`${svc.name}\` is not a valid Kubernetes annotation key and is dropped`, pos: a.pos });
-  }
-  const hash = filesHash(system, svc);
-  const spec = podSpec(system, svc);
-  const podAnnotations: Record<string, string> = {
-    ...(hash ? { [FILES_HASH]: hash } : {}),
-    // kubectl exec and logs go to the service's container, not to an init container beside it.
-    ...(spec.initContainers?.length ? { 'kubectl.kubernetes.io/default-container': spec.containers[0]!.name } : {}),
-  };
-  const kind = workloadKind(svc);
-  traced(new Workload(chart, `workload-${svc.name}`, escapeKeys({ name, kind, labels, selector, annotations, podAnnotations, podLabels: networkLabels(isolation), podSpec: spec })), svc.pos);
-  if (svc.autoscaler && (kind.type === 'Deployment' || kind.type === 'StatefulSet')) {
-    const { minReplicas, maxReplicas, cpuUtilization, memoryUtilization } = svc.autoscaler;
-    traced(new Autoscaler(chart, `autoscaler-${svc.name}`, { name, labels, target: { kind: kind.type, name }, minReplicas, maxReplicas, cpuUtilization, memoryUtilization }), svc.settings.autoscale?.pos ?? svc.pos);
-  }
+  // A service of a group selects the group's pod.
+  const selector = selectorLabels(system, svc.pod ?? name);
+  const members = podMembers(system, svc);
+  if (members[0] === svc) addWorkload(chart, system, members, isolation, diagnostics);
   // Compose resolves every service by name on any port: a Service with the declared ports, or a
   // headless one without ports (the name resolves to the pods) where none are declared.
   const type = svc.ports.length === 0 ? 'Headless' : (svc.exposure ?? 'ClusterIP');
@@ -125,6 +111,35 @@ function addService(chart: Chart, system: System, svc: Service, isolation: Isola
   }
 }
 
+/**
+ * The workload of a service, or of the services of its group: one pod, its containers side by
+ * side, named after the group.
+ */
+function addWorkload(chart: Chart, system: System, members: readonly Service[], isolation: ReadonlyMap<string, Isolation>, diagnostics: Diagnostic[]): void {
+  const svc = members[0]!;
+  const name = svc.pod ?? dnsLabel(svc.name, true);
+  const labels = objectLabels(system, name);
+  const selector = selectorLabels(system, name);
+  const annotations: Record<string, string> = {};
+  for (const a of members.flatMap((m) => m.annotations)) {
+    if (isQualifiedName(a.key)) annotations[a.key] = a.value;
+    else diagnostics.push({ severity: 'warning', code: Codes.unrepresentable, message: `label \`${a.key}\` of service \`${svc.name}\` is not a valid Kubernetes annotation key and is dropped`, pos: a.pos });
+  }
+  const hash = filesHash(system, members);
+  const spec = mergePodSpecs(members.map((m) => ({ service: m.name, spec: podSpec(system, m) })));
+  const podAnnotations: Record<string, string> = {
+    ...(hash ? { [FILES_HASH]: hash } : {}),
+    // kubectl exec and logs go to the (first) service's container, not to an init container or another beside it.
+    ...(spec.initContainers?.length || spec.containers.length > 1 ? { 'kubectl.kubernetes.io/default-container': spec.containers[0]!.name } : {}),
+  };
+  const kind = workloadKind(svc, members);
+  traced(new Workload(chart, `workload-${svc.name}`, escapeKeys({ name, kind, labels, selector, annotations, podAnnotations, podLabels: Object.assign({}, ...members.map((m) => networkLabels(isolation.get(m.name)))), podSpec: spec })), svc.pos);
+  if (svc.autoscaler && (kind.type === 'Deployment' || kind.type === 'StatefulSet')) {
+    const { minReplicas, maxReplicas, cpuUtilization, memoryUtilization } = svc.autoscaler;
+    traced(new Autoscaler(chart, `autoscaler-${svc.name}`, { name, labels, target: { kind: kind.type, name }, minReplicas, maxReplicas, cpuUtilization, memoryUtilization }), svc.settings.autoscale?.pos ?? svc.pos);
+  }
+}
+
 /** Pod annotation whose value changes with the files a pod mounts from ConfigMaps, so that a change rolls the pods. */
 export const FILES_HASH = 'tychoc/files-sha256';
 
@@ -132,8 +147,8 @@ export const FILES_HASH = 'tychoc/files-sha256';
  * A digest of the project files and configs the service mounts (names, keys, modes, contents).
  * Secrets are left out: a digest of a short secret can be searched for.
  */
-function filesHash(system: System, svc: Service): string | undefined {
-  const files = svc.container.mounts.flatMap((m) => mountedFiles(system, m));
+function filesHash(system: System, members: readonly Service[]): string | undefined {
+  const files = members.flatMap((svc) => svc.container.mounts.flatMap((m) => mountedFiles(system, m)));
   if (files.length === 0) return undefined;
   const hash = createHash('sha256');
   for (const [key, f] of files) hash.update(`${key}\0${f.mode}\0${f.content.length}\0`).update(f.content);
@@ -157,7 +172,7 @@ function nodePort(type: string, published: string | undefined): { nodePort?: num
   return (type === 'NodePort' || type === 'LoadBalancer') && port >= 30000 && port <= 32767 ? { nodePort: port } : {};
 }
 
-function workloadKind(svc: Service): WorkloadKind {
+function workloadKind(svc: Service, members: readonly Service[]): WorkloadKind {
   const w = svc.workload;
   if (w.type === 'global') return { type: 'DaemonSet' };
   if (w.type === 'job') {
@@ -170,7 +185,7 @@ function workloadKind(svc: Service): WorkloadKind {
   // An autoscaler owns the count: a replica count in the manifest would reset it on every apply.
   const replicas = svc.autoscaler ? {} : { replicas: w.replicas };
   if (w.stateful) return { type: 'StatefulSet', ...replicas, serviceName: dnsLabel(svc.name, true) };
-  const claims = svc.container.mounts.some((m) => (m.type === 'volume' && m.volume !== undefined) || (m.type === 'bind' && m.placement?.type === 'claim'));
+  const claims = members.some((s) => s.container.mounts.some((m) => (m.type === 'volume' && m.volume !== undefined && !m.ephemeral) || (m.type === 'bind' && m.placement?.type === 'claim')));
   return { type: 'Deployment', ...replicas, recreate: claims };
 }
 

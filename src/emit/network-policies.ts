@@ -32,7 +32,8 @@ export function addNetworkPolicies(chart: Chart, system: System): void {
   const services = new Map(system.services.map((s) => [s.name, s]));
   for (const iso of system.isolation ?? []) {
     const name = dnsLabel(iso.service, true);
-    const pods = selectorLabels(system, name);
+    // A service of a group is the group's pod.
+    const pods = selectorLabels(system, services.get(iso.service)!.pod ?? name);
     // The peers' selector is this system's selector without the service name, which varies.
     const { [NAME_LABEL]: _own, ...systemPods } = pods;
     const at = services.get(iso.service)!.pos;

@@ -1,5 +1,6 @@
 import { autoscalingPass } from './autoscaling.js';
 import { bindsPass } from './binds.js';
+import { groupsPass } from './groups.js';
 import { homePass } from './home.js';
 import { labelsPass } from './labels.js';
 import { networksPass } from './networks.js';
@@ -17,8 +18,9 @@ export { runPasses, type Pass, type PassOptions } from './pass.js';
 
 /** The policy passes, in the order they run. */
 export function defaultPasses(): Pass[] {
+  // groups follow every pass that shapes a pod, whose pods they compare;
   // proxy-rewrite needs the system labels; networks needs the exposure and the routes; shards
   // follow the controller setting and come before volumes, which count a service's pods;
   // schedules and autoscaling follow both.
-  return [resourcesPass(), portsPass(), shardsPass(), schedulesPass(), autoscalingPass(), volumesPass(), bindsPass(), securityPass(), probesPass(), labelsPass(), proxyRewritePass(), networksPass(), homePass()];
+  return [resourcesPass(), portsPass(), shardsPass(), schedulesPass(), autoscalingPass(), volumesPass(), bindsPass(), securityPass(), probesPass(), groupsPass(), labelsPass(), proxyRewritePass(), networksPass(), homePass()];
 }

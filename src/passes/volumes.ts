@@ -38,7 +38,9 @@ export function storageClass(ctx: PassContext): { storageClass?: string } {
 
 /** More than one pod at a time: several services, several replicas (or an autoscaler's maximum), or one per node. */
 export function sharedMode(users: readonly Service[]): boolean {
-  return users.length > 1 || users.some((s) => s.workload.type === 'global' || (s.workload.type === 'replicated' && Math.max(s.workload.replicas, s.autoscaler?.maxReplicas ?? 0) > 1));
+  // The services of one group share one pod (see the groups pass).
+  const pods = new Set(users.map((s) => s.settings.group?.value ?? `service ${s.name}`));
+  return pods.size > 1 || users.some((s) => s.workload.type === 'global' || (s.workload.type === 'replicated' && Math.max(s.workload.replicas, s.autoscaler?.maxReplicas ?? 0) > 1));
 }
 
 function claimFor(volume: Volume, system: System, ctx: PassContext): Volume {

@@ -1,7 +1,7 @@
 import type { Service, System } from '../../model/system.js';
 import type { Manifest } from '../chart.js';
 import { dnsLabel } from '../names.js';
-import type { FieldPath, Hole } from './template.js';
+import { fieldAt, type FieldPath, type Hole } from './template.js';
 
 /** An object of the chart and the fields of it that values decide. */
 export interface TemplatedObject {
@@ -51,14 +51,14 @@ export function serviceChart(chart: string, system: System, svc: Service, manife
 
 function workloadHoles(chart: string, svc: Service, workload: Manifest, values: Record<string, unknown>): Hole[] {
   const pod = podSpecPath(workload);
-  const containers = at(workload, [...pod, 'containers']) as { name: string; image: string; resources?: unknown }[];
+  const containers = fieldAt(workload, [...pod, 'containers']) as { name: string; image: string; resources?: unknown }[];
   const index = containers.findIndex((c) => c.name === dnsLabel(svc.name));
   const container = containers[index]!;
   const path: FieldPath = [...pod, 'containers', index];
   const holes: Hole[] = [];
   values['image'] = splitImage(container.image);
   holes.push({ type: 'scalar', path: [...path, 'image'], value: `(include "${chart}.image" ${SVC}.image)` });
-  const replicas = at(workload, ['spec', 'replicas']);
+  const replicas = fieldAt(workload, ['spec', 'replicas']);
   if (typeof replicas === 'number' && !svc.sharding && !svc.autoscaler) {
     values['replicas'] = replicas;
     holes.push({ type: 'int', path: ['spec', 'replicas'], value: `${SVC}.replicas` });
@@ -118,10 +118,4 @@ export function splitImage(image: string): { repository: string; tag: string; di
   const colon = ref.lastIndexOf(':');
   const tagged = colon > ref.lastIndexOf('/');
   return { repository: tagged ? ref.slice(0, colon) : ref, tag: tagged ? ref.slice(colon + 1) : '', ...(digest ? { digest } : {}) };
-}
-
-function at(object: unknown, path: FieldPath): unknown {
-  let v = object;
-  for (const key of path) v = (v as Record<string | number, unknown> | undefined)?.[key];
-  return v;
 }

@@ -42,7 +42,7 @@ export function objectTemplate(manifest: Manifest, holes: readonly Hole[], opts:
   const object = structuredClone(manifest) as Record<string, unknown>;
   const filled = holes.map((hole, i) => {
     const token = `tychoc-hole-${i}-end`;
-    const original = getField(object, hole.path);
+    const original = fieldAt(object, hole.path);
     setField(object, hole.path, token);
     return { hole, token, original };
   });
@@ -77,7 +77,8 @@ function fillHole(text: string, token: string, hole: Hole, original: unknown, ch
   }
 }
 
-function getField(object: Record<string, unknown>, path: FieldPath): unknown {
+/** The field at `path`, undefined where the path leads nowhere. */
+export function fieldAt(object: unknown, path: FieldPath): unknown {
   let at: unknown = object;
   for (const key of path) at = (at as Record<string | number, unknown> | undefined)?.[key];
   return at;

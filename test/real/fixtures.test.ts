@@ -43,6 +43,8 @@ const EXPECTED: Record<string, string | RegExp> = {
   'kompose-hpa': 'Ready',
   // The Ingresses need no controller to be applied; nothing here serves them.
   'kompose-ingress': 'Ready',
+  // Images are local here (pulled Never), so the missing pull secret is not needed; the init container echoes and ends.
+  'kompose-pod-labels': 'Ready',
   // nginx and the log shipper (busybox's tail -F, waiting for the log) ready side by side in one pod.
   'kompose-service-group': 'Ready',
   // The stand-in has no `serve` command.

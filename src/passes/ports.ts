@@ -19,7 +19,8 @@ export function portsPass(): Pass {
         }
         const exposure = setting?.value ?? ctx.policy.ports.defaultType;
         const node = nodePort(svc, exposure, ctx);
-        const ports = svc.ports.map((p) => ({ ...p, ...hostPort(svc, p, ctx), ...node }));
+        const host = bindsHostPorts(svc, ctx);
+        const ports = svc.ports.map((p) => ({ ...p, ...(host && publishedPort(p) ? { hostPort: publishedPort(p) } : {}), ...node }));
         return { ...svc, exposure, ports, ...trafficPolicy(svc, exposure, ctx), ...ingress(svc, ctx) };
       }),
   };
@@ -52,18 +53,24 @@ function trafficPolicy(svc: Service, exposure: Exposure, ctx: PassContext): Pick
   return { externalTrafficPolicy: setting.value };
 }
 
-/** The published port on the node, as `docker run -p` binds it; beyond baseline, so only where the policy allows host namespaces. */
-function hostPort(svc: Service, port: Port, ctx: PassContext): { hostPort?: number } {
-  const setting = svc.settings.hostPorts;
+/** A published port, as `docker run -p` binds it on the host. */
+function publishedPort(port: Port): number | undefined {
   const published = Number(port.published);
-  if (!setting?.value || !Number.isInteger(published) || published < 1 || published > 65535) return {};
-  const what = `service \`${svc.name}\` binds port ${published} of the node (hostPort)`;
+  return Number.isInteger(published) && published >= 1 && published <= 65535 ? published : undefined;
+}
+
+/** Whether the published ports are bound on the node too: beyond baseline, so only where the policy allows host namespaces. */
+function bindsHostPorts(svc: Service, ctx: PassContext): boolean {
+  const setting = svc.settings.hostPorts;
+  const published = svc.ports.flatMap((p) => publishedPort(p) ?? []);
+  if (!setting?.value || published.length === 0) return false;
+  const what = `service \`${svc.name}\` binds ${published.length > 1 ? 'ports' : 'port'} ${published.join(', ')} of the node (hostPort)`;
   if (!ctx.policy.security.allowHostNamespaces) {
     ctx.error(Codes.policyViolation, `${what}, which the policy forbids (allow it with security.allowHostNamespaces)`, setting.pos);
-    return {};
+    return false;
   }
   ctx.warn(Codes.beyondProfile, `${what}; allowed by policy, but the pod no longer meets the baseline Pod Security Standard`, setting.pos);
-  return { hostPort: published };
+  return true;
 }
 
 /** An Ingress to the service's first port, as Kompose routes it. */

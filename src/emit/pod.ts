@@ -113,7 +113,7 @@ function container(svc: Service, volumeMounts: K8s.VolumeMount[]): K8s.Container
     ...(c.probes?.liveness ? { livenessProbe: probe(c.probes.liveness) } : {}),
     ...(c.probes?.readiness ? { readinessProbe: probe(c.probes.readiness) } : {}),
     ...(c.probes?.liveness && c.probes.startupFailureThreshold ? { startupProbe: probe(c.probes.liveness, c.probes.startupFailureThreshold) } : {}),
-    ...resources(c.resources),
+    ...resources(c.resources, svc.settings.ephemeralStorage?.value),
     securityContext: securityContext(c),
     // A container that fails leaves its last log lines in its status, where kubectl describe,
     // tychoc status and up --wait show them.
@@ -141,8 +141,8 @@ function probe(p: Probe, failureThreshold = p.timing.failureThreshold): K8s.Prob
   return { ...action, ...(delay ? { initialDelaySeconds: delay } : {}), periodSeconds: p.timing.periodSeconds, timeoutSeconds: p.timing.timeoutSeconds, failureThreshold };
 }
 
-/** `resources`, omitted when compose sets no limit or reservation. */
-function resources(r: Resources): { resources?: K8s.ResourceRequirements } {
+/** `resources`, omitted when compose sets no limit or reservation (nor Kompose's ephemeral storage labels). */
+function resources(r: Resources, ephemeral: { readonly request?: string; readonly limit?: string } = {}): { resources?: K8s.ResourceRequirements } {
   const limits: Record<string, K8s.Quantity> = {};
   const requests: Record<string, K8s.Quantity> = {};
   const q = (s: string) => k8s.Quantity.fromString(s);
@@ -151,6 +151,8 @@ function resources(r: Resources): { resources?: K8s.ResourceRequirements } {
   if (r.cpuRequest !== undefined) requests['cpu'] = q(cpuQuantity(r.cpuRequest));
   if (r.memoryRequestBytes !== undefined) requests['memory'] = q(memoryQuantity(r.memoryRequestBytes));
   if (r.gpus) limits[r.gpus.resource ?? 'nvidia.com/gpu'] = q(String(r.gpus.count === 'all' ? 1 : r.gpus.count));
+  if (ephemeral.limit) limits['ephemeral-storage'] = q(ephemeral.limit);
+  if (ephemeral.request) requests['ephemeral-storage'] = q(ephemeral.request);
   const has = (o: object) => Object.keys(o).length > 0;
   if (!has(limits) && !has(requests)) return {};
   return { resources: { ...(has(limits) ? { limits } : {}), ...(has(requests) ? { requests } : {}) } };

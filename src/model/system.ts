@@ -133,6 +133,8 @@ export interface ServiceSettings {
   readonly checks?: Setting<CheckLabels>;
   /** A container that runs to completion before the service's starts (`kompose.init.containers.*`). */
   readonly initContainer?: Setting<InitContainerSpec>;
+  /** Local scratch disk the container asks for and may use, as quantities (`kompose.ephemeral-storage.*`). */
+  readonly ephemeralStorage?: Setting<{ readonly request?: string; readonly limit?: string }>;
   readonly volumeSize?: Setting<string>;
   readonly storageClass?: Setting<string>;
   readonly controller?: Setting<'deployment' | 'daemonset' | 'statefulset'>;

@@ -4,7 +4,7 @@ import { AUTOSCALER_LABELS, autoscaleSetting } from './autoscaler.js';
 import { CRONJOB_LABELS, cronJobSetting } from './cronjob.js';
 import { warn, type NormalizeContext } from './reader.js';
 import { INGRESS_LABELS, readIngress } from './kompose-ingress.js';
-import { CHECK_LABELS, INIT_LABELS, readChecks, readInitContainer } from './kompose-pod.js';
+import { CHECK_LABELS, EPHEMERAL_LABELS, INIT_LABELS, readChecks, readEphemeralStorage, readInitContainer } from './kompose-pod.js';
 import {
   booleanSetting, controllerSetting, enumSetting, groupIdSetting, integerSetting, labelNode, nonEmptySetting, objectNameSetting, quantitySetting, subPathSetting,
   type Controller, type ValueReader,
@@ -67,6 +67,7 @@ export const KOMPOSE_RULES: readonly KomposeRule[] = [
   single('kompose.volume.subpath', 'volumeSubPath', subPathSetting),
   { setting: 'checks', labels: CHECK_LABELS, read: readChecks },
   { setting: 'initContainer', labels: INIT_LABELS, read: readInitContainer },
+  { setting: 'ephemeralStorage', labels: EPHEMERAL_LABELS, read: readEphemeralStorage },
   { setting: 'cronJob', labels: CRONJOB_LABELS, read: cronJobSetting },
   { setting: 'autoscale', labels: AUTOSCALER_LABELS, read: autoscaleSetting },
 ];

@@ -6,7 +6,7 @@ import { parseDuration } from '../units.js';
 import type { PNode } from '../tree.js';
 import type { KomposeLabels } from './kompose-labels.js';
 import { report, text, warn, type NormalizeContext } from './reader.js';
-import { booleanSetting, integerSetting, labelNode } from './setting-values.js';
+import { booleanSetting, integerSetting, labelNode, quantitySetting } from './setting-values.js';
 
 /** Readers of the Kompose labels that shape the pod's containers: health checks and an init container. */
 
@@ -102,6 +102,15 @@ export function commandWords(value: string, what: string, node: PNode, ctx: Norm
   const words = splitShellWords(trimmed);
   if (!words) report(ctx, Codes.invalidValue, `\`${what}\` has an unterminated quote: ${JSON.stringify(value)}`, node);
   return words;
+}
+
+export const EPHEMERAL_LABELS = ['kompose.ephemeral-storage.request', 'kompose.ephemeral-storage.limit'];
+
+/** The container's ephemeral storage request and limit (Kompose reads them in `deploy.labels`). */
+export function readEphemeralStorage(labels: KomposeLabels, ctx: NormalizeContext): Setting<{ request?: string; limit?: string }> | undefined {
+  const [request, limit] = EPHEMERAL_LABELS.map((l) => labels.get(l)).map((l) => l && quantitySetting(labelNode(l), l.key, ctx));
+  if (!request && !limit) return undefined;
+  return { value: { ...(request ? { request: request.value } : {}), ...(limit ? { limit: limit.value } : {}) }, pos: (request ?? limit)!.pos };
 }
 
 export const INIT_LABELS = ['kompose.init.containers.name', 'kompose.init.containers.image', 'kompose.init.containers.command'];

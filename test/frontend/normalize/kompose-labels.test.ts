@@ -179,4 +179,10 @@ describe('Kompose labels', () => {
       "5:7 error TYC0303 `kompose.init.containers.name` must be a container name (lower-case letters, digits and '-', at most 63), not \"Init_DB\"",
     ]);
   });
+
+  it('reads the ephemeral storage request and limit, in deploy.labels as Kompose does', () => {
+    const { system, messages } = normalized('services:\n  a:\n    image: x\n    deploy:\n      labels:\n        kompose.ephemeral-storage.request: 1Gi\n        kompose.ephemeral-storage.limit: lots\n');
+    expect(values(system.services[0]!.settings)).toEqual({ ephemeralStorage: { request: '1Gi' } });
+    expect(messages).toEqual(['7:9 error TYC0303 `kompose.ephemeral-storage.limit` must be a Kubernetes quantity such as 5Gi or 500Mi, not "lots"']);
+  });
 });

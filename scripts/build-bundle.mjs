@@ -23,12 +23,13 @@ const oneYaml = {
   },
 };
 
-// commander requires child_process (and with it net, stream, …: ~3.5 ms) at load for executable
-// subcommands, which tychoc has none of; it gets the module on first use instead.
+// commander (for executable subcommands) and cdk8s's yaml module (to fetch YAML by URL) require
+// child_process, and with it net and stream (~3.5 ms), at load; tychoc uses neither feature, so
+// they get the module on first use instead.
 const lazyChildProcess = {
   name: 'lazy-child-process',
   setup(b) {
-    b.onResolve({ filter: /^(node:)?child_process$/ }, (args) => (args.importer.includes('/node_modules/commander/') ? { path: 'child_process', namespace: 'lazy' } : undefined));
+    b.onResolve({ filter: /^(node:)?child_process$/ }, (args) => (/\/node_modules\/(commander|cdk8s)\//.test(args.importer) ? { path: 'child_process', namespace: 'lazy' } : undefined));
     b.onLoad({ filter: /.*/, namespace: 'lazy' }, () => ({
       contents: "let loaded; module.exports = new Proxy({}, { get: (_, key) => (loaded ??= require('node:child_process'))[key] });",
       loader: 'js',

@@ -122,4 +122,11 @@ describe('the bundle and its launcher', { timeout: 180_000 }, () => {
     // Loaded from node_modules when used (the fixtures above use Handlebars and ajv 2020).
     for (const name of ['@kubernetes/client-node', 'fastify', 'handlebars', 'ajv']) expect([...modules].filter((m) => m.startsWith(`node_modules/${name}/`))).toEqual([]);
   });
+
+  it('a compile loads no child_process (commander and cdk8s ask for it for features tychoc does not use)', () => {
+    const report = "process.on('exit', () => process.stderr.write(JSON.stringify(process.moduleLoadList.filter((m) => /child_process$/.test(m)))))";
+    const run = spawnSync(process.execPath, ['-e', `${report}; process.argv.splice(1, 0, ${JSON.stringify(launcher)}); require(${JSON.stringify(launcher)})`, 'compile', join(repo, 'fixtures/ports-ranges-and-protocols/compose.yaml')], { encoding: 'utf8', env: { PATH: '', XDG_CACHE_HOME: home } });
+    expect(run.status).toBe(0);
+    expect(JSON.parse(run.stderr)).toEqual([]);
+  });
 });

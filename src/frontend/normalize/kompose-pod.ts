@@ -6,9 +6,9 @@ import { parseDuration } from '../units.js';
 import type { PNode } from '../tree.js';
 import type { KomposeLabels } from './kompose-labels.js';
 import { report, text, warn, type NormalizeContext } from './reader.js';
-import { booleanSetting, integerSetting, labelNode, quantitySetting } from './setting-values.js';
+import { booleanSetting, integerSetting, labelNode, quantitySetting, type ValueReader } from './setting-values.js';
 
-/** Readers of the Kompose labels that shape the pod's containers: health checks and an init container. */
+// Readers of the Kompose labels that shape the pod's containers: checks, storage, an init container.
 
 const CHECK = 'kompose.service.healthcheck';
 export const CHECK_LABELS = [
@@ -22,7 +22,7 @@ const retries = integerSetting(1, INT32_MAX);
 /** The liveness and readiness checks the healthcheck labels give. */
 export function readChecks(labels: KomposeLabels, ctx: NormalizeContext): Setting<CheckLabels> | undefined {
   const at = (key: string) => labels.get(`${CHECK}.${key}`);
-  const read = <T>(key: string, reader: (n: PNode, what: string, c: NormalizeContext) => Setting<T> | undefined) => {
+  const read = <T>(key: string, reader: ValueReader<T>) => {
     const label = at(key);
     return label ? reader(labelNode(label), label.key, ctx)?.value : undefined;
   };
@@ -74,14 +74,15 @@ function testAction(value: string, what: string, node: PNode, ctx: NormalizeCont
 }
 
 /** A duration in seconds, as Go writes them (`10s`, `1m30s`). */
-function durationSetting(node: PNode, what: string, ctx: NormalizeContext): Setting<number> | undefined {
-  const raw = text(node) ?? '';
+function durationSetting(node: PNode | undefined, what: string, ctx: NormalizeContext): Setting<number> | undefined {
+  const raw = text(node);
+  if (raw === undefined) return undefined;
   const value = parseDuration(raw);
   if (value === undefined || value > INT32_MAX) {
-    report(ctx, Codes.invalidDuration, `\`${what}\` must be a duration such as 10s or 1m30s, not ${JSON.stringify(raw)}`, node);
+    report(ctx, Codes.invalidDuration, `\`${what}\` must be a duration such as 10s or 1m30s, not ${JSON.stringify(raw)}`, node!);
     return undefined;
   }
-  return { value, pos: node.pos };
+  return { value, pos: node!.pos };
 }
 
 /**

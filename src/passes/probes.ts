@@ -1,5 +1,6 @@
 import type { CheckLabels, Healthcheck, Probe, ProbeAction, Probes, ProbeTiming, Service } from '../model/system.js';
 import { INT32_MAX } from '../emit/api-rules.js';
+import { Codes } from '../frontend/codes.js';
 import { mapServices, type Pass } from './pass.js';
 
 /** Docker's healthcheck defaults, used where the compose file leaves a timing out. */
@@ -14,7 +15,11 @@ const DEFAULTS = { interval: 30, timeout: 30, retries: 3 };
 export function probesPass(): Pass {
   return {
     name: 'probes',
-    run: (system) => mapServices(system, (svc) => {
+    run: (system, ctx) => mapServices(system, (svc) => {
+      const checks = svc.settings.checks;
+      if (svc.settings.probe && checks?.value.liveness) {
+        ctx.warn(Codes.overriddenLabel, `the liveness labels of service \`${svc.name}\` are overridden by \`x-tycho.probe\``, checks.pos);
+      }
       const probes = probesFor(svc);
       return probes ? { ...svc, container: { ...svc.container, probes } } : svc;
     }),

@@ -32,6 +32,12 @@ describe('probes pass', () => {
     ]);
   });
 
+  it('warns that x-tycho.probe overrides the liveness labels', () => {
+    const { system, messages } = runPass(probesPass(), systemFrom('services:\n  a:\n    image: x\n    labels:\n      kompose.service.healthcheck.liveness.tcp_port: 8080\n    x-tycho:\n      probe:\n        tcp: {port: 9090}\n'));
+    expect(system.services[0]!.container.probes?.liveness?.action).toEqual({ type: 'tcp', port: 9090 });
+    expect(messages).toEqual(['warning TYC0509 the liveness labels of service `a` are overridden by `x-tycho.probe`']);
+  });
+
   it('adds no probe without a healthcheck or when it is disabled', () => {
     const { system } = runPass(probesPass(), systemFrom('services:\n  a:\n    image: x\n  b:\n    image: x\n    healthcheck:\n      test: ["NONE"]\n'));
     expect(system.services.map((s) => s.container.probes)).toEqual([undefined, undefined]);

@@ -55,10 +55,9 @@ export function markdown(r: Results): string {
   if (r.loadCosts.length > 0) {
     out.push('**Where start-up goes** (ms, medians over fresh processes; dist/ module by module in load order, the bundle step by step)', '', table(['step', 'ms'], r.loadCosts.map((c) => [c.what, num(c.ms, 1)])), '');
   }
-  if (r.batch) {
-    const b = r.batch;
+  for (const b of r.batch) {
     out.push(
-      `**Many projects, one process** (\`compile --each\` over ${b.projects} projects of ${b.servicesEach} services; ms per project; Kompose: one process per project)`,
+      `**Many projects, one process** (\`compile --each\` over ${b.projects} projects of ${b.servicesEach} service(s), files written with -o; ms per project; Kompose: one \`convert -o DIR\` process per project)`,
       '',
       table(
         ['', 'ms per project', '/ kompose'],

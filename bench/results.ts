@@ -145,7 +145,7 @@ export interface Results {
   readonly skipped: readonly string[];
   readonly latency: readonly (InputResult & { readonly input: string })[];
   readonly startup: readonly StartupRow[];
-  readonly batch?: BatchResult;
+  readonly batch: readonly BatchResult[];
   readonly loadCosts: readonly LoadCostRow[];
   readonly corpus?: CorpusResult;
   readonly scaling: readonly InputResult[];

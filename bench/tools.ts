@@ -25,6 +25,11 @@ export interface Tool {
   invocation(file: string): Invocation;
 }
 
+/** A tool that can also write one file per object into a directory. */
+export interface FileWritingTool extends Tool {
+  invocationInto(file: string, dir: string): Invocation;
+}
+
 /** Manifests came out: exit 0 and at least one object on stdout. */
 export const compiled = (run: ProcessRun): boolean => run.status === 0 && /^kind: /m.test(run.stdout);
 
@@ -53,17 +58,14 @@ export const tychocEach = (node: NodeRuntime, how: { entry: Entry; cacheHome: st
   env: { ...cleanEnv, XDG_CACHE_HOME: how.cacheHome },
 });
 
-export function kompose(path: string): Tool {
+export function kompose(path: string): FileWritingTool {
   const version = execFileSync(path, ['version'], { encoding: 'utf8', env: cleanEnv }).trim();
+  const run = (file: string, out: string[]): Invocation => ({ command: path, args: ['convert', '-f', basename(file), ...out], cwd: dirname(file), env: cleanEnv });
   return {
     name: 'kompose',
     version,
-    invocation: (file) => ({
-      command: path,
-      args: ['convert', '-f', basename(file), '--stdout'],
-      cwd: dirname(file),
-      env: cleanEnv,
-    }),
+    invocation: (file) => run(file, ['--stdout']),
+    invocationInto: (file, dir) => run(file, ['-o', `${dir}/`]),
   };
 }
 

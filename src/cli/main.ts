@@ -10,7 +10,9 @@ export async function main(): Promise<void> {
     process.exitCode = await runProgram(
       {
         cwd: process.cwd(),
-        env: process.env,
+        // A plain copy: each read of process.env goes to the C library's environ, and a compile
+        // reads all of it for every project (compile --each).
+        env: { ...process.env },
         stderrIsTTY: process.stderr.isTTY,
         stdout: (s) => process.stdout.write(s),
         stderr: (s) => process.stderr.write(s),

@@ -30,26 +30,29 @@ export function buildProgram(io: Io, version: string): Command {
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) })
     .exitOverride();
-  program.addCommand(compileCommand(io).exitOverride().configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) }));
-  program.addCommand(planCommand(io));
-  program.addCommand(upCommand(io, version));
-  program.addCommand(applyCommand(io, version));
-  program.addCommand(diffCommand(io, version));
-  program.addCommand(explainCommand(io));
-  program.addCommand(statusCommand(io));
-  program.addCommand(downCommand(io));
-  program.addCommand(scaleCommand(io));
-  program.addCommand(modifyCommand(io));
-  program.addCommand(restartCommand(io));
-  program.addCommand(logsCommand(io));
-  program.addCommand(serveCommand(io, version));
-  program.addCommand(appsCommand(io));
-  program.addCommand(launchCommand(io, version));
-  program.addCommand(touchCommand(io));
-  program.addCommand(reapCommand(io));
-  program.addCommand(completionCommand(io));
-  program.addCommand(argocdCommand(io));
-  program.addCommand(krmCommand(io));
+  const commands = [
+    compileCommand(io),
+    planCommand(io),
+    upCommand(io, version),
+    applyCommand(io, version),
+    diffCommand(io, version),
+    explainCommand(io),
+    statusCommand(io),
+    downCommand(io),
+    scaleCommand(io),
+    modifyCommand(io),
+    restartCommand(io),
+    logsCommand(io),
+    serveCommand(io, version),
+    appsCommand(io),
+    launchCommand(io, version),
+    touchCommand(io),
+    reapCommand(io),
+    completionCommand(io),
+    argocdCommand(io),
+    krmCommand(io),
+  ];
+  for (const command of commands) program.addCommand(command);
   addExamples(program);
   routeThroughIo(program, io);
   return program;

@@ -5,7 +5,7 @@ import { resolveSystem, setMembers } from './deploy.js';
 import { ClusterError } from './errors.js';
 import type { KubeObject } from './kube-client.js';
 import { listObjects, mapLimit } from './objects.js';
-import { releasePatch } from './prune.js';
+import { releasePatch, servedType } from './prune.js';
 import { objectRef, type ResourceType } from './rest-mapping.js';
 import type { Kube } from './systems.js';
 
@@ -73,13 +73,8 @@ function state(t: Target): Pick<ObjectState, 'ref' | 'type' | 'name' | 'namespac
 async function pruneCandidates(kube: Kube, setId: string, namespace: string, parent: KubeObject | undefined, keep: ReadonlySet<string>): Promise<ObjectState[]> {
   const out: ObjectState[] = [];
   for (const gk of parentGroupKinds(parent)) {
-    let type: ResourceType;
-    try {
-      type = await kube.mapper.forGroupKind(gk);
-    } catch (e) {
-      if (e instanceof ClusterError && e.kind === 'notFound') continue; // a kind the cluster no longer serves has no members
-      throw e;
-    }
+    const type = await servedType(kube, gk);
+    if (!type) continue; // a kind the cluster no longer serves has no members
     for (const item of await listObjects(kube.client, type, `${PART_OF_LABEL}=${setId}`, type.namespaced ? namespace : undefined)) {
       // A list's items leave out their kind.
       const live = { apiVersion: type.group ? `${type.group}/${type.version}` : type.version, kind: type.kind, ...item };

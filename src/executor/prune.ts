@@ -21,13 +21,8 @@ export async function prune(kube: Kube, setId: string, namespace: string, groupK
   const deleted: string[] = [];
   const released: string[] = [];
   for (const gk of groupKinds) {
-    let type: ResourceType;
-    try {
-      type = await kube.mapper.forGroupKind(gk);
-    } catch (e) {
-      if (e instanceof ClusterError && e.kind === 'notFound') continue; // a kind the cluster no longer serves has no members
-      throw e;
-    }
+    const type = await servedType(kube, gk);
+    if (!type) continue; // a kind the cluster no longer serves has no members
     const members = await listObjects(kube.client, type, `${PART_OF_LABEL}=${setId}`, type.namespaced ? namespace : undefined);
     for (const obj of members) {
       if (applied.has(obj.metadata.uid ?? '') || obj.metadata.deletionTimestamp) continue;
@@ -66,4 +61,14 @@ export async function releaseClaim(client: KubeClient, type: ResourceType, claim
 export function releasePatch(claim: KubeObject): Record<string, string | null> {
   const from = claim.metadata.labels?.[SID_LABEL];
   return { [SID_LABEL]: null, [PART_OF_LABEL]: null, name: null, username: null, ...(from ? { [RELEASED_FROM_LABEL]: from } : {}) };
+}
+
+/** The resource type of a group/kind, or none when the cluster no longer serves it. */
+export async function servedType(kube: Kube, groupKind: string): Promise<ResourceType | undefined> {
+  try {
+    return await kube.mapper.forGroupKind(groupKind);
+  } catch (e) {
+    if (e instanceof ClusterError && e.kind === 'notFound') return undefined;
+    throw e;
+  }
 }

@@ -63,7 +63,7 @@ export async function systemStatus(kube: Kube, filter: { sid?: string; namespace
     listVisible(kube.client, await kube.mapper.forKind(apiVersion, kind), selector + extra, filter.namespace, kube.defaultNamespace);
   const workloadTypes = await Promise.all(WORKLOAD_KINDS.map((k) => kube.mapper.forKind(workloadApiVersion(k), k)));
   const [workloads, services, pods, parents, claims] = await Promise.all([
-    Promise.all(workloadTypes.map((t) => listVisible(kube.client, t, selector, filter.namespace, kube.defaultNamespace).then((items) => items.map((o) => ({ ...o, kind: t.kind }))))).then((l) => l.flat()),
+    visibleWorkloads(workloadTypes.map((t) => listVisible(kube.client, t, selector, filter.namespace, kube.defaultNamespace).then((items) => items.map((o) => ({ ...o, kind: t.kind }))))),
     list('v1', 'Service'),
     list('v1', 'Pod'),
     list('v1', 'ConfigMap', `,${APPLYSET_ID_LABEL}`),
@@ -94,6 +94,18 @@ export async function systemStatus(kube: Kube, filter: { sid?: string; namespace
       };
     })
     .sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
+}
+
+/**
+ * The workloads of every kind the user may list: a role written before tychoc emitted CronJobs
+ * still shows its Deployments. Forbidden every kind, the user is told so.
+ */
+async function visibleWorkloads(lists: readonly Promise<KubeObject[]>[]): Promise<KubeObject[]> {
+  const settled = await Promise.allSettled(lists);
+  const forbidden = (r: PromiseSettledResult<KubeObject[]>) => r.status === 'rejected' && r.reason instanceof ApiError && r.reason.status === 403;
+  const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected' && (!forbidden(r) || settled.every(forbidden)));
+  if (failed) throw failed.reason;
+  return settled.flatMap((r) => (r.status === 'fulfilled' ? r.value : []));
 }
 
 function claimStatus(c: KubeObject): ClaimStatus {

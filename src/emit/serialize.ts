@@ -1,4 +1,5 @@
 import { Document, isScalar, Scalar, visit } from 'yaml';
+import { blockYaml } from './block-yaml.js';
 import type { Manifest } from './chart.js';
 
 /** Apply order: what others depend on first (namespaces, config, storage, then workloads). */
@@ -17,8 +18,10 @@ export function sortManifests(manifests: readonly Manifest[]): Manifest[] {
  * Strings are quoted wherever a YAML 1.1 reader (kubectl's) or a 1.2 reader would take them for
  * something else: `on`, `yes`, `0440` and `1:20` under 1.1, `0o17` under 1.2.
  */
-function stringify(value: unknown, doubleQuoted: (s: string) => boolean = () => false): string {
-  const quote = (s: string) => OCTAL_1_2.test(s) || doubleQuoted(s);
+function stringify(value: unknown, doubleQuoted?: (s: string) => boolean): string {
+  const direct = doubleQuoted ? undefined : blockYaml(value);
+  if (direct !== undefined) return direct;
+  const quote = (s: string) => OCTAL_1_2.test(s) || (doubleQuoted?.(s) ?? false);
   let keys = false;
   const doc = new Document(withQuotes(value, quote, () => (keys = true)), { version: '1.1', aliasDuplicateObjects: false });
   // A key is a node only once the document is made; such keys are rare, so only then a visit.

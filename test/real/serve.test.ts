@@ -96,7 +96,8 @@ describeOnRealNode('tychoc serve in the cluster', () => {
     expect(web.spec.nodeName).toBe(t.node.nodeName);
     // A ready pod is in the Service's endpoints a moment before kube-proxy routes to it.
     const service = await t.api.get(`/api/v1/namespaces/${NS}/services/web`);
-    const page = await waitFor('the Service web to answer', 30_000, () => fetch(`http://${service.spec.clusterIP}:8080/`).then((r) => r.text()));
+    // An empty answer is the server still starting (seen once under CI's load): asked again.
+    const page = await waitFor('the Service web to answer', 30_000, () => fetch(`http://${service.spec.clusterIP}:8080/`).then(async (r) => (await r.text()) || undefined));
     expect(page).toBe('hello from a non-root user\n');
   });
 
